@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Semantic validation of a parsed config: uniqueness, references, address
+ * plans and derived values (overlay MTU). Runs only when parsing found no
+ * error, so every field holds a well-formed value.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/config.h"
+
+#define VERR(cfg, diag, pos, ...) ew_diag_add(diag, (cfg)->file, pos, __VA_ARGS__)
+
+static bool
+prefixes_overlap(const struct ew_prefix *a, const struct ew_prefix *b)
+{
+	uint8_t len = a->len < b->len ? a->len : b->len;
+
+	return ((a->addr ^ b->addr) & ew_prefix_mask(len)) == 0;
+}
+
+static int
+find_iface(const struct ew_config *cfg, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_ifaces; i++)
+		if (strcmp(cfg->ifaces[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int
+find_overlay(const struct ew_config *cfg, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_overlays; i++)
+		if (strcmp(cfg->overlays[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* An address usable by a host in P: not the network or broadcast address. */
+static bool
+is_host_addr(const struct ew_prefix *p, uint32_t a)
+{
+	uint32_t m = ew_prefix_mask(p->len);
+
+	if (p->len >= 31)
+		return true;
+	return (a & ~m) != 0 && (a & ~m) != ~m;
+}
+
+static void
+check_interfaces(struct ew_config *cfg, struct ew_diag *d)
+{
+	unsigned int i, j, n_lan = 0, n_wan = 0;
+	char b1[40];
+
+	for (i = 0; i < cfg->n_ifaces; i++) {
+		struct ew_iface_cfg *ifc = &cfg->ifaces[i];
+
+		for (j = 0; j < i; j++) {
+			struct ew_iface_cfg *o = &cfg->ifaces[j];
+
+			if (strcmp(o->name, ifc->name) == 0)
+				VERR(cfg, d, ifc->pos, "interface '%s': duplicate name (first at line %u)",
+						ifc->name, o->pos.line);
+			else if (strcmp(o->device, ifc->device) == 0)
+				VERR(cfg, d, ifc->pos, "interface '%s': device '%s' already used by '%s'",
+						ifc->name, ifc->device, o->name);
+			else if (prefixes_overlap(&o->address, &ifc->address))
+				VERR(cfg, d, ifc->pos, "interface '%s': subnet %s overlaps interface '%s'",
+						ifc->name,
+						ew_prefix_str(&ifc->address, b1, sizeof(b1)),
+						o->name);
+		}
+		if (!is_host_addr(&ifc->address, ifc->address.addr))
+			VERR(cfg, d, ifc->pos, "interface '%s': %s is the network or broadcast address",
+					ifc->name, ew_prefix_str(&ifc->address, b1, sizeof(b1)));
+		if (ifc->role == EW_ROLE_LAN) {
+			n_lan++;
+			if (ifc->gateway != 0)
+				VERR(cfg, d, ifc->pos, "interface '%s': gateway is for WAN interfaces; use routes on a LAN",
+						ifc->name);
+		} else {
+			n_wan++;
+			if (ifc->n_routes > 0)
+				VERR(cfg, d, ifc->pos, "interface '%s': routes are for LAN interfaces",
+						ifc->name);
+			if (ifc->gateway != 0 &&
+					(!ew_prefix_contains(&ifc->address, ifc->gateway) ||
+					 ifc->gateway == ifc->address.addr))
+				VERR(cfg, d, ifc->pos, "interface '%s': gateway %s is not a host in %s",
+						ifc->name,
+						ew_ipv4_str(ifc->gateway, b1, sizeof(b1)),
+						ifc->name);
+		}
+		for (j = 0; j < ifc->n_routes; j++) {
+			struct ew_lan_route *r = &ifc->routes[j];
+
+			if (!ew_prefix_contains(&ifc->address, r->via) ||
+					r->via == ifc->address.addr)
+				VERR(cfg, d, r->pos, "interface '%s': route via %s is not a neighbour on %s",
+						ifc->name, ew_ipv4_str(r->via, b1, sizeof(b1)),
+						ew_prefix_str(&ifc->address, b1 + 20, 20));
+		}
+	}
+	if (cfg->n_ifaces > 0 && n_lan == 0)
+		VERR(cfg, d, cfg->ifaces[0].pos, "interfaces: no interface has role lan");
+	if (cfg->n_ifaces > 0 && n_wan == 0)
+		VERR(cfg, d, cfg->ifaces[0].pos, "interfaces: no interface has role wan");
+}
+
+static void
+check_tunnels(struct ew_config *cfg, struct ew_overlay_cfg *ov, struct ew_diag *d,
+		unsigned int *min_wan_mtu)
+{
+	unsigned int t, u;
+	char b[40];
+
+	*min_wan_mtu = 0;
+	for (t = 0; t < ov->n_tunnels; t++) {
+		struct ew_tunnel_cfg *tu = &ov->tunnels[t];
+		int w = find_iface(cfg, tu->wan_ref.name);
+
+		for (u = 0; u < t; u++) {
+			if (strcmp(ov->tunnels[u].name, tu->name) == 0)
+				VERR(cfg, d, tu->pos, "overlay '%s': duplicate tunnel name '%s'",
+						ov->name, tu->name);
+			else if (ov->tunnels[u].remote == tu->remote &&
+					ov->tunnels[u].wan_ref.name[0] != '\0' &&
+					strcmp(ov->tunnels[u].wan_ref.name, tu->wan_ref.name) == 0)
+				VERR(cfg, d, tu->pos, "overlay '%s': tunnels '%s' and '%s' have the same remote %s on the same wan",
+						ov->name, ov->tunnels[u].name, tu->name,
+						ew_ipv4_str(tu->remote, b, sizeof(b)));
+			else if (ov->tunnels[u].peer == tu->peer)
+				VERR(cfg, d, tu->pos, "overlay '%s': tunnels '%s' and '%s' have the same peer %s",
+						ov->name, ov->tunnels[u].name, tu->name,
+						ew_ipv4_str(tu->peer, b, sizeof(b)));
+		}
+		if (w < 0) {
+			VERR(cfg, d, tu->wan_ref.pos, "tunnel '%s': wan '%s' is not a configured interface",
+					tu->name, tu->wan_ref.name);
+			continue;
+		}
+		if (cfg->ifaces[w].role != EW_ROLE_WAN) {
+			VERR(cfg, d, tu->wan_ref.pos, "tunnel '%s': interface '%s' has role lan, not wan",
+					tu->name, tu->wan_ref.name);
+			continue;
+		}
+		tu->wan = (unsigned int)w;
+		if (*min_wan_mtu == 0 || cfg->ifaces[w].mtu < *min_wan_mtu)
+			*min_wan_mtu = cfg->ifaces[w].mtu;
+		if (tu->remote == 0 || tu->remote == cfg->ifaces[w].address.addr ||
+				(tu->remote >> 28) >= 14 || (tu->remote >> 24) == 127)
+			VERR(cfg, d, tu->pos, "tunnel '%s': remote %s is not a usable unicast address",
+					tu->name, ew_ipv4_str(tu->remote, b, sizeof(b)));
+		if (ew_prefix_contains(&cfg->ifaces[w].address, tu->remote) == false &&
+				cfg->ifaces[w].gateway == 0)
+			VERR(cfg, d, tu->pos, "tunnel '%s': remote %s is off-link and wan '%s' has no gateway",
+					tu->name, ew_ipv4_str(tu->remote, b, sizeof(b)),
+					cfg->ifaces[w].name);
+		if (!ew_prefix_contains(&ov->address, tu->peer) ||
+				tu->peer == ov->address.addr)
+			VERR(cfg, d, tu->pos, "tunnel '%s': peer %s is not another host in overlay subnet %s",
+					tu->name, ew_ipv4_str(tu->peer, b, sizeof(b)),
+					ew_prefix_str(&ov->address, b + 20, 20));
+	}
+}
+
+static void
+check_routes(struct ew_config *cfg, struct ew_overlay_cfg *ov, struct ew_diag *d)
+{
+	unsigned int r, s, t;
+	uint32_t via;
+	char b[40];
+
+	for (r = 0; r < ov->n_routes; r++) {
+		struct ew_route_cfg *rt = &ov->routes[r];
+		int found = -1;
+
+		for (s = 0; s < r; s++)
+			if (ov->routes[s].prefix.addr == rt->prefix.addr &&
+					ov->routes[s].prefix.len == rt->prefix.len)
+				VERR(cfg, d, rt->pos, "overlay '%s': duplicate route %s (first at line %u)",
+						ov->name,
+						ew_prefix_str(&rt->prefix, b, sizeof(b)),
+						ov->routes[s].pos.line);
+		for (t = 0; t < ov->n_tunnels && found < 0; t++)
+			if (strcmp(ov->tunnels[t].name, rt->via_ref.name) == 0)
+				found = (int)t;
+		if (found < 0 && ew_parse_ipv4(rt->via_ref.name, &via) == 0)
+			for (t = 0; t < ov->n_tunnels && found < 0; t++)
+				if (ov->tunnels[t].peer == via)
+					found = (int)t;
+		if (found < 0)
+			VERR(cfg, d, rt->via_ref.pos, "overlay '%s': route %s via '%s': no tunnel of this overlay has that name or peer address",
+					ov->name, ew_prefix_str(&rt->prefix, b, sizeof(b)),
+					rt->via_ref.name);
+		else
+			rt->tunnel = (unsigned int)found;
+	}
+}
+
+static void
+check_overlays(struct ew_config *cfg, struct ew_diag *d)
+{
+	unsigned int o, p, i;
+	char b[40];
+
+	for (o = 0; o < cfg->n_overlays; o++) {
+		struct ew_overlay_cfg *ov = &cfg->overlays[o];
+		unsigned int wan_mtu, max_mtu;
+
+		for (p = 0; p < o; p++) {
+			struct ew_overlay_cfg *q = &cfg->overlays[p];
+
+			if (strcmp(q->name, ov->name) == 0)
+				VERR(cfg, d, ov->pos, "overlay '%s': duplicate name (first at line %u)",
+						ov->name, q->pos.line);
+			if (q->id == ov->id)
+				VERR(cfg, d, ov->pos, "overlay '%s': id %u already used by overlay '%s'",
+						ov->name, ov->id, q->name);
+			if (prefixes_overlap(&q->address, &ov->address))
+				VERR(cfg, d, ov->pos, "overlay '%s': subnet %s overlaps overlay '%s'",
+						ov->name,
+						ew_prefix_str(&ov->address, b, sizeof(b)),
+						q->name);
+		}
+		for (i = 0; i < cfg->n_ifaces; i++)
+			if (prefixes_overlap(&cfg->ifaces[i].address, &ov->address))
+				VERR(cfg, d, ov->pos, "overlay '%s': subnet %s overlaps interface '%s'",
+						ov->name,
+						ew_prefix_str(&ov->address, b, sizeof(b)),
+						cfg->ifaces[i].name);
+		if (!is_host_addr(&ov->address, ov->address.addr))
+			VERR(cfg, d, ov->pos, "overlay '%s': %s is the network or broadcast address",
+					ov->name, ew_prefix_str(&ov->address, b, sizeof(b)));
+		check_tunnels(cfg, ov, d, &wan_mtu);
+		check_routes(cfg, ov, d);
+		if (wan_mtu == 0)
+			wan_mtu = 1500;
+		max_mtu = wan_mtu - ew_encap_overhead(ov->encap);
+		if (!ov->mtu_set)
+			ov->mtu = (uint16_t)max_mtu;
+		else if (ov->mtu > max_mtu)
+			VERR(cfg, d, ov->pos, "overlay '%s': mtu %u does not fit the underlay (wan mtu %u minus %u bytes of %s is %u)",
+					ov->name, ov->mtu, wan_mtu,
+					ew_encap_overhead(ov->encap),
+					ew_encap_name(ov->encap), max_mtu);
+	}
+}
+
+static void
+check_classes(struct ew_config *cfg, struct ew_diag *d)
+{
+	unsigned int c, k, m, i;
+
+	for (c = 0; c < cfg->n_classes; c++) {
+		struct ew_class_cfg *cl = &cfg->classes[c];
+
+		for (k = 0; k < c; k++)
+			if (strcmp(cfg->classes[k].name, cl->name) == 0)
+				VERR(cfg, d, cl->pos, "class '%s': duplicate name (first at line %u)",
+						cl->name, cfg->classes[k].pos.line);
+		if (cl->n_match == 0 && c + 1 < cfg->n_classes)
+			VERR(cfg, d, cl->pos, "class '%s' has no match and catches everything, so class '%s' after it can never match; put it last",
+					cl->name, cfg->classes[c + 1].name);
+		cl->overlays = calloc(cl->n_overlays ? cl->n_overlays : 1,
+				sizeof(*cl->overlays));
+		if (cl->overlays == NULL) {
+			VERR(cfg, d, cl->pos, "out of memory");
+			return;
+		}
+		for (k = 0; k < cl->n_overlays; k++) {
+			struct ew_ref *r = &cl->overlay_refs[k];
+			int o = find_overlay(cfg, r->name);
+
+			if (o < 0) {
+				VERR(cfg, d, r->pos, "class '%s': overlay '%s' is not configured",
+						cl->name, r->name);
+				continue;
+			}
+			for (m = 0; m < k; m++)
+				if (strcmp(cl->overlay_refs[m].name, r->name) == 0)
+					VERR(cfg, d, r->pos, "class '%s': overlay '%s' listed twice",
+							cl->name, r->name);
+			cl->overlays[k] = (unsigned int)o;
+		}
+		for (m = 0; m < cl->n_match; m++) {
+			struct ew_match_cfg *mt = &cl->match[m];
+
+			for (i = 0; i < mt->n_ingress; i++) {
+				int f = find_iface(cfg, mt->ingress_ref[i].name);
+
+				if (f < 0)
+					VERR(cfg, d, mt->ingress_ref[i].pos, "class '%s': ingress '%s' is not a configured interface",
+							cl->name, mt->ingress_ref[i].name);
+				else if (cfg->ifaces[f].role != EW_ROLE_LAN)
+					VERR(cfg, d, mt->ingress_ref[i].pos, "class '%s': ingress '%s' is a wan interface; classes apply to LAN traffic",
+							cl->name, mt->ingress_ref[i].name);
+				else
+					mt->ingress_mask |= 1u << f;
+			}
+			if ((mt->sport_lo != 0 || mt->sport_hi != 65535 ||
+					mt->dport_lo != 0 || mt->dport_hi != 65535) &&
+					mt->proto != 6 && mt->proto != 17 &&
+					mt->proto != 132)
+				VERR(cfg, d, mt->pos, "class '%s': ports need proto tcp or udp",
+						cl->name);
+		}
+	}
+}
+
+void
+ew_config_validate(struct ew_config *cfg, struct ew_diag *diag)
+{
+	if (cfg->n_ifaces == 0)
+		VERR(cfg, diag, ((struct ew_pos){ 1, 1 }), "interfaces: none configured");
+	check_interfaces(cfg, diag);
+	check_overlays(cfg, diag);
+	check_classes(cfg, diag);
+}

@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Start-up and the control thread's event loop: config -> EAL -> mempool
+ * -> ports -> tables -> workers -> libevent loop (punts, timers, signals).
+ */
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+
+#include "control/daemon.h"
+#include "fastpath/port.h"
+
+RTE_LOG_REGISTER_SUFFIX(ew_daemon_logtype, daemon, INFO);
+#define LOG(level, ...) \
+	rte_log(RTE_LOG_##level, ew_daemon_logtype, "edgewayd: " __VA_ARGS__)
+
+#define EAL_ARGV_MAX (EW_MAX_EAL_ARGS + 16)
+
+static bool
+has_arg(const struct ew_config *cfg, const char *const *names)
+{
+	unsigned int i, k;
+
+	for (i = 0; i < cfg->n_eal_args; i++)
+		for (k = 0; names[k] != NULL; k++)
+			if (strncmp(cfg->eal_args[i], names[k], strlen(names[k])) == 0)
+				return true;
+	return false;
+}
+
+/* EAL arguments: the file's, plus lcores and a file prefix unless given. */
+static int
+eal_argv(const char *prog, const struct ew_config *cfg, char **argv,
+		char *lcores, size_t lclen, char *prefix, size_t plen)
+{
+	static const char *const lc_opts[] = { "-l", "-c", "--lcores", NULL };
+	static const char *const pf_opts[] = { "--file-prefix", "--in-memory", NULL };
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	int argc = 0;
+	unsigned int i;
+
+	argv[argc++] = (char *)(uintptr_t)prog;
+	if (!has_arg(cfg, lc_opts)) {
+		/* main lcore (control) + one per worker; more lcores than CPUs
+		 * float over all of them */
+		if (ncpu >= (long)cfg->workers + 1)
+			snprintf(lcores, lclen, "--lcores=0-%u", cfg->workers);
+		else
+			snprintf(lcores, lclen, "--lcores=(0-%u)@(0-%ld)",
+					cfg->workers, ncpu - 1);
+		argv[argc++] = lcores;
+	}
+	if (!has_arg(cfg, pf_opts)) {
+		snprintf(prefix, plen, "--file-prefix=edgeway-%s", cfg->node_name);
+		argv[argc++] = prefix;
+	}
+	for (i = 0; i < cfg->n_eal_args; i++)
+		argv[argc++] = cfg->eal_args[i];
+	argv[argc] = NULL;
+	return argc;
+}
+
+struct loop_ctx {
+	struct ew_daemon *d;
+	struct event_base *base;
+	struct event *poll_ev;
+};
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct loop_ctx *lc = arg;
+
+	if (sig == SIGUSR1) {
+		ew_show_interfaces(lc->d, stderr);
+		ew_show_tunnels(lc->d, stderr);
+		ew_show_stats(lc->d, stderr);
+		ew_show_neighbours(lc->d, stderr);
+		return;
+	}
+	if (sig == SIGHUP) {
+		LOG(WARNING, "SIGHUP: reload is not implemented yet; config unchanged\n");
+		return;
+	}
+	LOG(INFO, "signal %d: stopping\n", (int)sig);
+	event_base_loopbreak(lc->base);
+}
+
+static void
+on_poll(evutil_socket_t fd, short what, void *arg)
+{
+	struct loop_ctx *lc = arg;
+
+	ew_sp_poll(lc->d->sp, 1024);
+}
+
+static void
+on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct loop_ctx *lc = arg;
+
+	ew_sp_tick(lc->d->sp, ew_now_ms());
+}
+
+static int
+event_loop(struct ew_daemon *d)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1 };
+	struct timeval poll_tv = { 0, 500 }, tick_tv = { 0, 100000 };
+	struct event *sev[RTE_DIM(sigs)], *tick;
+	struct loop_ctx lc = { .d = d };
+	unsigned int i;
+	int rc = 0;
+
+	lc.base = event_base_new();
+	if (lc.base == NULL)
+		return -1;
+	for (i = 0; i < RTE_DIM(sigs); i++) {
+		sev[i] = evsignal_new(lc.base, sigs[i], on_signal, &lc);
+		event_add(sev[i], NULL);
+	}
+	lc.poll_ev = event_new(lc.base, -1, EV_PERSIST, on_poll, &lc);
+	tick = event_new(lc.base, -1, EV_PERSIST, on_tick, &lc);
+	event_add(lc.poll_ev, &poll_tv);
+	event_add(tick, &tick_tv);
+	if (event_base_dispatch(lc.base) < 0)
+		rc = -1;
+	event_free(tick);
+	event_free(lc.poll_ev);
+	for (i = 0; i < RTE_DIM(sigs); i++)
+		event_free(sev[i]);
+	event_base_free(lc.base);
+	return rc;
+}
+
+static void
+teardown(struct ew_daemon *d)
+{
+	struct ew_tables *t = d->dp.tables;
+	unsigned int i;
+
+	for (i = 0; i < d->n_ports_open; i++)
+		ew_port_close(d->dp.port_id[i]);
+	ew_sp_free(d->sp);
+	d->sp = NULL;
+	ew_dp_fini(&d->dp);
+	ew_tables_free(t);
+	rte_mempool_free(d->mp);
+	d->mp = NULL;
+}
+
+int
+ew_daemon_run(const char *prog, struct ew_config *cfg)
+{
+	struct ew_daemon *d;
+	char *argv[EAL_ARGV_MAX], lcores[64], prefix[EW_NAME_MAX + 32];
+	struct rte_ether_addr macs[EW_MAX_IFACES];
+	uint16_t port_ids[EW_MAX_IFACES];
+	struct ew_tables *t;
+	char err[256];
+	unsigned int i, lcore, n;
+	int argc, rc = 1;
+	sigset_t ss;
+
+	d = calloc(1, sizeof(*d));
+	if (d == NULL) {
+		ew_config_free(cfg);
+		return 1;
+	}
+	/* Signals are taken by the event loop; keep DPDK's threads (which
+	 * inherit this mask) from getting them. */
+	sigemptyset(&ss);
+	sigaddset(&ss, SIGINT);
+	sigaddset(&ss, SIGTERM);
+	sigaddset(&ss, SIGHUP);
+	sigaddset(&ss, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &ss, NULL);
+
+	argc = eal_argv(prog, cfg, argv, lcores, sizeof(lcores), prefix,
+			sizeof(prefix));
+	if (rte_eal_init(argc, argv) < 0) {
+		fprintf(stderr, "%s: cannot initialise DPDK (EAL): %s\n", prog,
+				rte_strerror(rte_errno));
+		ew_config_free(cfg);
+		free(d);
+		return 1;
+	}
+	pthread_sigmask(SIG_UNBLOCK, &ss, NULL);
+
+	if (rte_lcore_count() < cfg->workers + 1) {
+		fprintf(stderr, "%s: %u workers need %u lcores, EAL has %u\n",
+				prog, cfg->workers, cfg->workers + 1,
+				rte_lcore_count());
+		goto out_cfg;
+	}
+	d->mp = rte_pktmbuf_pool_create("ew_mbufs", cfg->mbufs, 256, 0,
+			RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	if (d->mp == NULL) {
+		fprintf(stderr, "%s: cannot create a pool of %u mbufs: %s\n",
+				prog, cfg->mbufs, rte_strerror(rte_errno));
+		goto out_cfg;
+	}
+	d->dp.mp = d->mp;
+	d->dp.idle = cfg->idle;
+	if (ew_dp_init(&d->dp, cfg->workers, cfg->n_ifaces, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		goto out_cfg;
+	}
+	for (i = 0; i < cfg->n_ifaces; i++) {
+		const struct ew_iface_cfg *ic = &cfg->ifaces[i];
+
+		if (ew_port_open(ic->device, cfg->workers, ic->mtu, d->mp,
+				&port_ids[i], &macs[i], err, sizeof(err)) != 0) {
+			fprintf(stderr, "%s: %s:%u:%u: error: interface '%s': %s\n",
+					prog, cfg->file, ic->pos.line, ic->pos.col,
+					ic->name, err);
+			goto out_cfg;
+		}
+		d->dp.port_id[i] = port_ids[i];
+		d->n_ports_open++;
+	}
+	t = ew_tables_build(cfg, macs, port_ids, err, sizeof(err));
+	if (t == NULL) {
+		fprintf(stderr, "%s: %s\n", prog, err);
+		goto out_cfg;
+	}
+	cfg = NULL;	/* owned by the tables now */
+	ew_dp_publish(&d->dp, t);
+	d->sp = ew_sp_create(&d->dp);
+	if (d->sp == NULL) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		goto out;
+	}
+	ew_sp_tables_changed(d->sp, t);
+	ew_telemetry_init(d);
+
+	n = 0;
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		if (n == d->dp.n_workers)
+			break;
+		d->dp.worker_lcore[n++] = lcore;
+	}
+	for (i = 0; i < n; i++) {
+		if (rte_eal_remote_launch(ew_worker_main, &d->dp,
+				d->dp.worker_lcore[i]) != 0) {
+			fprintf(stderr, "%s: cannot start worker on lcore %u\n",
+					prog, d->dp.worker_lcore[i]);
+			d->dp.stop = true;
+			rte_eal_mp_wait_lcore();
+			goto out;
+		}
+	}
+	d->started_ms = ew_now_ms();
+	LOG(INFO, "node '%s': %u interfaces, %u overlays, %u tunnels, %u workers: running\n",
+			t->cfg->node_name, t->n_ports, t->n_overlays, t->n_tunnels,
+			n);
+
+	rc = event_loop(d) == 0 ? 0 : 1;
+
+	d->dp.stop = true;
+	rte_eal_mp_wait_lcore();
+	/* last words: the counters, for logs and tests */
+	ew_show_interfaces(d, stderr);
+	ew_show_tunnels(d, stderr);
+	ew_show_stats(d, stderr);
+out:
+	teardown(d);
+	free(d);
+	rte_eal_cleanup();
+	return rc;
+out_cfg:
+	teardown(d);
+	ew_config_free(cfg);
+	free(d);
+	rte_eal_cleanup();
+	return 1;
+}

@@ -1,0 +1,874 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_arp.h>
+#include <rte_icmp.h>
+#include <rte_ip_frag.h>
+#include <rte_log.h>
+#include <rte_malloc.h>
+
+#include "control/slowpath.h"
+#include "fastpath/encap.h"
+#include "fastpath/neigh.h"
+#include "fastpath/pkt.h"
+
+RTE_LOG_REGISTER_SUFFIX(ew_sp_logtype, slowpath, INFO);
+#define SP_LOG(level, ...) \
+	rte_log(RTE_LOG_##level, ew_sp_logtype, "slowpath: " __VA_ARGS__)
+
+enum nstate {
+	N_FREE = 0,
+	N_INCOMPLETE,
+	N_REACHABLE,
+};
+
+struct nent {
+	uint32_t scope, ip;
+	enum nstate state;
+	bool pinned;			/* a tunnel needs it: never aged out */
+	bool asked;			/* we sent a request not yet answered */
+	uint8_t probes;
+	uint8_t nq;
+	struct rte_ether_addr mac;
+	uint64_t confirmed_ms;
+	uint64_t next_ms;
+	struct rte_mbuf *q[EW_NEIGH_QLEN];
+};
+
+struct ew_sp {
+	struct ew_dp *dp;
+	struct ew_lcore_stats *st;
+	const struct ew_tables *t;	/* current generation */
+	uint64_t now_ms;
+	double icmp_tokens;
+	uint64_t icmp_last_ms;
+	unsigned int n_ent;
+	struct nent ent[EW_NEIGH_MAX];
+};
+
+uint64_t
+ew_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+struct ew_sp *
+ew_sp_create(struct ew_dp *dp)
+{
+	struct ew_sp *sp = calloc(1, sizeof(*sp));
+
+	if (sp == NULL)
+		return NULL;
+	sp->dp = dp;
+	sp->st = ew_dp_my_stats(dp);
+	sp->now_ms = ew_now_ms();
+	sp->icmp_tokens = EW_ICMP_RATE;
+	sp->icmp_last_ms = sp->now_ms;
+	return sp;
+}
+
+static void
+ent_flush_queue(struct ew_sp *sp, struct nent *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < e->nq; i++) {
+		sp->st->drop[EW_DROP_NEIGH_QUEUE]++;
+		rte_pktmbuf_free(e->q[i]);
+	}
+	e->nq = 0;
+}
+
+void
+ew_sp_free(struct ew_sp *sp)
+{
+	unsigned int i;
+
+	if (sp == NULL)
+		return;
+	for (i = 0; i < sp->n_ent; i++)
+		ent_flush_queue(sp, &sp->ent[i]);
+	free(sp);
+}
+
+static void
+drop(struct ew_sp *sp, struct rte_mbuf *m, enum ew_drop r)
+{
+	sp->st->drop[r]++;
+	rte_pktmbuf_free(m);
+}
+
+/* ---- sending ---- */
+
+static void
+send_l2(struct ew_sp *sp, unsigned int ifx, struct rte_mbuf *m)
+{
+	/* counted as sent by the worker that transmits it */
+	if (rte_ring_sp_enqueue(sp->dp->ctl_tx[ifx], m) != 0)
+		drop(sp, m, EW_DROP_TX_FULL);
+}
+
+static struct nent *
+ent_find(struct ew_sp *sp, uint32_t scope, uint32_t ip)
+{
+	unsigned int i;
+
+	for (i = 0; i < sp->n_ent; i++)
+		if (sp->ent[i].state != N_FREE && sp->ent[i].scope == scope &&
+				sp->ent[i].ip == ip)
+			return &sp->ent[i];
+	return NULL;
+}
+
+static struct nent *
+ent_new(struct ew_sp *sp, uint32_t scope, uint32_t ip)
+{
+	unsigned int i;
+	struct nent *e = NULL;
+
+	for (i = 0; i < sp->n_ent; i++)
+		if (sp->ent[i].state == N_FREE) {
+			e = &sp->ent[i];
+			break;
+		}
+	if (e == NULL) {
+		if (sp->n_ent == EW_NEIGH_MAX) {
+			/* full: evict the oldest unpinned resolved entry */
+			uint64_t oldest = UINT64_MAX;
+
+			for (i = 0; i < sp->n_ent; i++)
+				if (!sp->ent[i].pinned && sp->ent[i].nq == 0 &&
+						sp->ent[i].confirmed_ms < oldest) {
+					oldest = sp->ent[i].confirmed_ms;
+					e = &sp->ent[i];
+				}
+			if (e == NULL)
+				return NULL;
+			ew_neigh_del(sp->dp->neigh, e->scope, e->ip);
+		} else {
+			e = &sp->ent[sp->n_ent++];
+		}
+	}
+	memset(e, 0, sizeof(*e));
+	e->scope = scope;
+	e->ip = ip;
+	e->state = N_INCOMPLETE;
+	return e;
+}
+
+static void output(struct ew_sp *sp, struct rte_mbuf *m);
+static void arp_request(struct ew_sp *sp, struct nent *e);
+
+/* Resolve (SCOPE, IP): returns the MAC if known, else asks and returns
+ * NULL; M (if not NULL) is queued on the entry or dropped. */
+static const struct rte_ether_addr *
+resolve(struct ew_sp *sp, uint32_t scope, uint32_t ip, struct rte_mbuf *m)
+{
+	struct nent *e = ent_find(sp, scope, ip);
+
+	if (e != NULL && e->state == N_REACHABLE)
+		return &e->mac;
+	if (e == NULL) {
+		e = ent_new(sp, scope, ip);
+		if (e == NULL) {
+			if (m != NULL)
+				drop(sp, m, EW_DROP_NEIGH_QUEUE);
+			return NULL;
+		}
+	}
+	if (m != NULL) {
+		if (e->nq < EW_NEIGH_QLEN)
+			e->q[e->nq++] = m;
+		else
+			drop(sp, m, EW_DROP_NEIGH_QUEUE);
+	}
+	if (e->next_ms <= sp->now_ms) {
+		arp_request(sp, e);
+		e->probes++;
+		e->next_ms = sp->now_ms + EW_NEIGH_RETRY_MS;
+	}
+	return NULL;
+}
+
+/* Data at IPv4 (TTL handled): encapsulate into tunnel TX and send. */
+static void
+out_tunnel(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi, uint8_t tos)
+{
+	const struct ew_tunnel *tu = &sp->t->tun[txi];
+	const struct rte_ether_addr *nh, *peer = NULL;
+	struct rte_ether_addr nh_mac, peer_mac;
+	struct ew_meta *mt = ew_meta(m);
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+
+	mt->reason = EW_PUNT_NH_TUN;
+	mt->tx = (uint16_t)txi;
+	mt->tos = tos;
+	nh = resolve(sp, tu->ifx, tu->nh, NULL);
+	if (nh == NULL) {
+		resolve(sp, tu->ifx, tu->nh, m);
+		return;
+	}
+	nh_mac = *nh;
+	if (tu->encap == EW_ENCAP_VXLAN) {
+		peer = resolve(sp, EW_SCOPE_OV | tu->id, tu->peer, NULL);
+		if (peer == NULL) {
+			resolve(sp, EW_SCOPE_OV | tu->id, tu->peer, m);
+			return;
+		}
+		peer_mac = *peer;
+	}
+	if (ew_encap(m, tu, &nh_mac, &peer_mac,
+			ew_flow_hash(ip, rte_pktmbuf_data_len(m)), tos) != 0) {
+		drop(sp, m, EW_DROP_NO_MBUF);
+		return;
+	}
+	sp->st->tunnel[txi].tx_packets++;
+	sp->st->tunnel[txi].tx_bytes += rte_pktmbuf_pkt_len(m);
+	send_l2(sp, tu->ifx, m);
+}
+
+/* Data at IPv4 (TTL handled): send out of port IFX to next hop NH. */
+static void
+out_port(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx, uint32_t nh)
+{
+	const struct rte_ether_addr *mac;
+	struct rte_ether_hdr *eth;
+	struct ew_meta *mt = ew_meta(m);
+
+	mt->reason = EW_PUNT_NH_PORT;
+	mt->ifx = (uint8_t)ifx;
+	mt->nh = nh;
+	mac = resolve(sp, ifx, nh, NULL);
+	if (mac == NULL) {
+		resolve(sp, ifx, nh, m);
+		return;
+	}
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);
+	if (eth == NULL) {
+		drop(sp, m, EW_DROP_NO_MBUF);
+		return;
+	}
+	eth->dst_addr = *mac;
+	eth->src_addr = sp->t->ports[ifx].mac;
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	send_l2(sp, ifx, m);
+}
+
+/* Next hop for DST leaving port IFX: on-link, a LAN route, or the WAN
+ * gateway. 0 if none. */
+static uint32_t
+port_nexthop(const struct ew_tables *t, unsigned int ifx, uint32_t dst)
+{
+	const struct ew_port *p = &t->ports[ifx];
+	uint32_t v;
+
+	if (((dst ^ p->addr) & ew_prefix_mask(p->plen)) == 0)
+		return dst;
+	if (p->role == EW_ROLE_LAN) {
+		if (ew_lpm_lookup(&t->lan, dst, &v) == 0 && t->lan_nh[v].ifx == ifx)
+			return t->lan_nh[v].via ? t->lan_nh[v].via : dst;
+		return 0;
+	}
+	return t->cfg->ifaces[ifx].gateway;
+}
+
+/* Send an IPv4 packet we originate (or reply with) towards its
+ * destination: back into tunnel TX if given, else by the LAN table, else
+ * out of port IFX. */
+static void
+out_ip(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx, uint16_t txi)
+{
+	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	uint32_t dst = rte_be_to_cpu_32(ip->dst_addr), nh, v;
+
+	if (txi != EW_TX_NONE) {
+		out_tunnel(sp, m, txi, 0);
+		return;
+	}
+	if (ew_lpm_lookup(&sp->t->lan, dst, &v) == 0) {
+		const struct ew_lan_nh *l = &sp->t->lan_nh[v];
+
+		out_port(sp, m, l->ifx, l->via ? l->via : dst);
+		return;
+	}
+	nh = port_nexthop(sp->t, ifx, dst);
+	if (nh == 0) {
+		drop(sp, m, EW_DROP_NO_ROUTE);
+		return;
+	}
+	out_port(sp, m, ifx, nh);
+}
+
+/* Re-dispatch a held packet whose neighbour got resolved. */
+static void
+output(struct ew_sp *sp, struct rte_mbuf *m)
+{
+	struct ew_meta *mt = ew_meta(m);
+
+	if (mt->reason == EW_PUNT_NH_TUN && mt->tx < sp->t->n_tunnels)
+		out_tunnel(sp, m, mt->tx, mt->tos);
+	else if (mt->reason == EW_PUNT_NH_PORT && mt->ifx < sp->t->n_ports)
+		out_port(sp, m, mt->ifx, mt->nh);
+	else if (mt->reason == EW_PUNT_ARP)
+		send_l2(sp, mt->ifx, m);	/* a held ARP frame */
+	else
+		drop(sp, m, EW_DROP_NEIGH_QUEUE);
+}
+
+/* ---- ARP ---- */
+
+static struct rte_mbuf *
+arp_build(struct ew_sp *sp, uint16_t op, const struct rte_ether_addr *sha,
+		uint32_t sip, const struct rte_ether_addr *tha, uint32_t tip,
+		const struct rte_ether_addr *eth_dst, bool with_eth)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(sp->dp->mp);
+	struct rte_ether_hdr *eth;
+	struct rte_arp_hdr *a;
+
+	if (m == NULL) {
+		sp->st->drop[EW_DROP_NO_MBUF]++;
+		return NULL;
+	}
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m,
+			sizeof(*eth) + sizeof(*a));
+	eth->dst_addr = *eth_dst;
+	eth->src_addr = *sha;
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
+	a = (struct rte_arp_hdr *)(eth + 1);
+	a->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
+	a->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	a->arp_hlen = RTE_ETHER_ADDR_LEN;
+	a->arp_plen = 4;
+	a->arp_opcode = rte_cpu_to_be_16(op);
+	a->arp_data.arp_sha = *sha;
+	a->arp_data.arp_sip = rte_cpu_to_be_32(sip);
+	a->arp_data.arp_tha = *tha;
+	a->arp_data.arp_tip = rte_cpu_to_be_32(tip);
+	if (!with_eth)
+		rte_pktmbuf_adj(m, sizeof(*eth));
+	return m;
+}
+
+/* Send an ARP frame (data at inner Ethernet) inside VXLAN tunnel TXI. */
+static void
+ov_send_arp(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi,
+		const struct rte_ether_addr *inner_dst)
+{
+	const struct ew_tunnel *tu = &sp->t->tun[txi];
+	const struct rte_ether_addr *nh;
+	struct rte_ether_addr nh_mac;
+	uint8_t *h;
+
+	nh = resolve(sp, tu->ifx, tu->nh, NULL);
+	if (nh == NULL) {
+		/* underlay not resolved yet: the retry timer asks again */
+		drop(sp, m, EW_DROP_NEIGH_QUEUE);
+		return;
+	}
+	nh_mac = *nh;
+	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);	/* template brings inner Ethernet */
+	if (ew_encap(m, tu, &nh_mac, inner_dst, tu->peer, 0) != 0) {
+		drop(sp, m, EW_DROP_NO_MBUF);
+		return;
+	}
+	h = rte_pktmbuf_mtod(m, uint8_t *);
+	h[tu->tpl_len - 2] = RTE_ETHER_TYPE_ARP >> 8;
+	h[tu->tpl_len - 1] = RTE_ETHER_TYPE_ARP & 0xff;
+	sp->st->tunnel[txi].tx_packets++;
+	sp->st->tunnel[txi].tx_bytes += rte_pktmbuf_pkt_len(m);
+	send_l2(sp, tu->ifx, m);
+}
+
+static int
+tunnel_for_peer(const struct ew_tables *t, uint32_t id, uint32_t peer)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->n_tunnels; i++)
+		if (t->tun[i].encap == EW_ENCAP_VXLAN && t->tun[i].id == id &&
+				t->tun[i].peer == peer)
+			return (int)i;
+	return -1;
+}
+
+static void
+arp_request(struct ew_sp *sp, struct nent *e)
+{
+	static const struct rte_ether_addr zero, bcast = {
+		.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+	const struct ew_tables *t = sp->t;
+	struct rte_mbuf *m;
+
+	e->asked = true;
+	if (e->scope & EW_SCOPE_OV) {
+		int txi = tunnel_for_peer(t, e->scope & ~EW_SCOPE_OV, e->ip);
+		const struct ew_tunnel *tu;
+
+		if (txi < 0)
+			return;
+		tu = &t->tun[txi];
+		/* inside the overlay needs the underlay first: ask for it and
+		 * come back when it answers (learn() kicks us) */
+		if (resolve(sp, tu->ifx, tu->nh, NULL) == NULL)
+			return;
+		m = arp_build(sp, RTE_ARP_OP_REQUEST, &t->ports[tu->ifx].mac,
+				t->ov[tu->ox].addr, &zero, e->ip, &bcast, true);
+		if (m != NULL)
+			ov_send_arp(sp, m, (unsigned int)txi, &bcast);
+		return;
+	}
+	if (e->scope >= t->n_ports)
+		return;
+	m = arp_build(sp, RTE_ARP_OP_REQUEST, &t->ports[e->scope].mac,
+			t->ports[e->scope].addr, &zero, e->ip, &bcast, true);
+	if (m != NULL)
+		send_l2(sp, e->scope, m);
+}
+
+/* An underlay neighbour resolved: overlay peers waiting on it ask now. */
+static void
+kick_overlay(struct ew_sp *sp)
+{
+	unsigned int i;
+
+	for (i = 0; i < sp->n_ent; i++) {
+		struct nent *e = &sp->ent[i];
+
+		if (e->state == N_INCOMPLETE && (e->scope & EW_SCOPE_OV)) {
+			arp_request(sp, e);
+			e->next_ms = sp->now_ms + EW_NEIGH_RETRY_MS;
+		}
+	}
+}
+
+/* A MAC for (SCOPE, IP) was confirmed: publish and release held packets. */
+static void
+learn(struct ew_sp *sp, uint32_t scope, uint32_t ip,
+		const struct rte_ether_addr *mac, bool create)
+{
+	struct nent *e = ent_find(sp, scope, ip);
+	struct rte_mbuf *q[EW_NEIGH_QLEN];
+	unsigned int i, nq;
+
+	if (e == NULL) {
+		if (!create)
+			return;
+		e = ent_new(sp, scope, ip);
+		if (e == NULL)
+			return;
+	} else if (e->state == N_REACHABLE && !e->asked && !create) {
+		/* unsolicited reply for an entry we did not ask about: do not
+		 * let it overwrite what we know (ARP spoofing) */
+		return;
+	}
+	if (e->state != N_REACHABLE || !rte_is_same_ether_addr(&e->mac, mac)) {
+		if (ew_neigh_set(sp->dp->neigh, scope, ip, mac) != 0) {
+			SP_LOG(WARNING, "neighbour table full\n");
+			return;
+		}
+	}
+	e->mac = *mac;
+	e->state = N_REACHABLE;
+	e->asked = false;
+	e->probes = 0;
+	e->confirmed_ms = sp->now_ms;
+	e->next_ms = sp->now_ms + EW_NEIGH_REACHABLE_MS;
+	nq = e->nq;
+	memcpy(q, e->q, nq * sizeof(q[0]));
+	e->nq = 0;
+	for (i = 0; i < nq; i++)
+		output(sp, q[i]);
+	if (!(scope & EW_SCOPE_OV))
+		kick_overlay(sp);
+}
+
+/* ARP payload A, arriving on port IFX (TXI == EW_TX_NONE) or inside VXLAN
+ * tunnel TXI. M is reused for the reply. */
+static void
+arp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx, uint16_t txi)
+{
+	const struct ew_tables *t = sp->t;
+	struct rte_ether_hdr *eth;
+	struct rte_arp_hdr *a;
+	struct rte_ether_addr sha, our_mac;
+	uint32_t sip, tip, our_ip, scope;
+	uint16_t op;
+
+	if (rte_pktmbuf_data_len(m) < sizeof(*eth) + sizeof(*a)) {
+		drop(sp, m, EW_DROP_ARP_BAD);
+		return;
+	}
+	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	a = (struct rte_arp_hdr *)(eth + 1);
+	if (a->arp_hardware != rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) ||
+			a->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
+			a->arp_hlen != 6 || a->arp_plen != 4) {
+		drop(sp, m, EW_DROP_ARP_BAD);
+		return;
+	}
+	op = rte_be_to_cpu_16(a->arp_opcode);
+	sha = a->arp_data.arp_sha;
+	sip = rte_be_to_cpu_32(a->arp_data.arp_sip);
+	tip = rte_be_to_cpu_32(a->arp_data.arp_tip);
+	if (txi != EW_TX_NONE) {
+		const struct ew_tunnel *tu = &t->tun[txi];
+
+		our_ip = t->ov[tu->ox].addr;
+		our_mac = t->ports[tu->ifx].mac;
+		scope = EW_SCOPE_OV | tu->id;
+		if (sip != tu->peer) {	/* only the tunnel's peer lives there */
+			drop(sp, m, EW_DROP_ARP_BAD);
+			return;
+		}
+	} else {
+		our_ip = t->ports[ifx].addr;
+		our_mac = t->ports[ifx].mac;
+		scope = ifx;
+		if (((sip ^ our_ip) & ew_prefix_mask(t->ports[ifx].plen)) != 0) {
+			drop(sp, m, EW_DROP_ARP_BAD);	/* sender off-link */
+			return;
+		}
+	}
+	if (rte_is_multicast_ether_addr(&sha) || rte_is_zero_ether_addr(&sha) ||
+			sip == our_ip) {
+		drop(sp, m, EW_DROP_ARP_BAD);
+		return;
+	}
+	if (op == RTE_ARP_OP_REQUEST && tip == our_ip) {
+		/* RFC 826: the asker is a neighbour worth knowing */
+		if (sip != 0)
+			learn(sp, scope, sip, &sha, true);
+		a->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REPLY);
+		a->arp_data.arp_tha = sha;
+		a->arp_data.arp_tip = a->arp_data.arp_sip;
+		a->arp_data.arp_sha = our_mac;
+		a->arp_data.arp_sip = rte_cpu_to_be_32(our_ip);
+		eth->dst_addr = sha;
+		eth->src_addr = our_mac;
+		if (txi != EW_TX_NONE)
+			ov_send_arp(sp, m, txi, &sha);
+		else
+			send_l2(sp, ifx, m);
+		return;
+	}
+	if (op == RTE_ARP_OP_REPLY && tip == our_ip)
+		learn(sp, scope, sip, &sha, false);
+	else if (sip != 0)
+		learn(sp, scope, sip, &sha, false);	/* refresh only if asked */
+	rte_pktmbuf_free(m);
+}
+
+/* ---- ICMP ---- */
+
+static bool
+icmp_allowed(struct ew_sp *sp)
+{
+	uint64_t now = sp->now_ms;
+
+	sp->icmp_tokens += (double)(now - sp->icmp_last_ms) * EW_ICMP_RATE / 1000.0;
+	sp->icmp_last_ms = now;
+	if (sp->icmp_tokens > EW_ICMP_RATE)
+		sp->icmp_tokens = EW_ICMP_RATE;
+	if (sp->icmp_tokens < 1.0)
+		return false;
+	sp->icmp_tokens -= 1.0;
+	return true;
+}
+
+static void
+ip_finish(struct rte_ipv4_hdr *ip)
+{
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+}
+
+/* Data at IPv4 addressed to us (LOCAL or OV_LOCAL). */
+static void
+local_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx, uint16_t txi)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	uint32_t ihl = (ip->version_ihl & 0xf) * 4u, len, tmp;
+	struct rte_icmp_hdr *ic;
+
+	len = rte_pktmbuf_data_len(m);
+	if (ip->next_proto_id != IPPROTO_ICMP || ew_ip_is_fragment(ip) ||
+			len < ihl + sizeof(*ic)) {
+		drop(sp, m, EW_DROP_LOCAL_PROTO);
+		return;
+	}
+	ic = (struct rte_icmp_hdr *)((uint8_t *)ip + ihl);
+	if (ic->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || ic->icmp_code != 0) {
+		/* echo replies and errors for us are not needed yet */
+		drop(sp, m, EW_DROP_LOCAL_PROTO);
+		return;
+	}
+	if (rte_raw_cksum(ic, len - ihl) != 0xffff) {
+		drop(sp, m, EW_DROP_LOCAL_PROTO);
+		return;
+	}
+	ic->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
+	ic->icmp_cksum = 0;
+	ic->icmp_cksum = (uint16_t)~rte_raw_cksum(ic, len - ihl);
+	tmp = ip->src_addr;
+	ip->src_addr = ip->dst_addr;
+	ip->dst_addr = tmp;
+	ip->time_to_live = 64;
+	ip_finish(ip);
+	out_ip(sp, m, ifx, txi);
+}
+
+/* Data at the offending IPv4 header. Send ICMP TYPE/CODE to its source. */
+static void
+icmp_error(struct ew_sp *sp, struct rte_mbuf *orig, unsigned int ifx,
+		uint16_t txi, uint8_t type, uint8_t code, uint16_t mtu)
+{
+	const struct rte_ipv4_hdr *oip = rte_pktmbuf_mtod(orig, struct rte_ipv4_hdr *);
+	uint32_t ohl = (oip->version_ihl & 0xf) * 4u;
+	uint32_t quote = RTE_MIN(rte_pktmbuf_data_len(orig), ohl + 8);
+	struct rte_ipv4_hdr *ip;
+	struct rte_icmp_hdr *ic;
+	struct rte_mbuf *m;
+	uint32_t src;
+
+	/* Never answer an ICMP error or a non-first fragment (RFC 1812). */
+	if ((oip->next_proto_id == IPPROTO_ICMP && rte_pktmbuf_data_len(orig) > ohl &&
+			((const uint8_t *)oip)[ohl] != RTE_IP_ICMP_ECHO_REQUEST &&
+			((const uint8_t *)oip)[ohl] != RTE_IP_ICMP_ECHO_REPLY) ||
+			(oip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK))) {
+		rte_pktmbuf_free(orig);
+		return;
+	}
+	if (!icmp_allowed(sp)) {
+		drop(sp, orig, EW_DROP_ICMP_RATE);
+		return;
+	}
+	m = rte_pktmbuf_alloc(sp->dp->mp);
+	if (m == NULL) {
+		drop(sp, orig, EW_DROP_NO_MBUF);
+		return;
+	}
+	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(m,
+			(uint16_t)(sizeof(*ip) + sizeof(*ic) + quote));
+	ic = (struct rte_icmp_hdr *)(ip + 1);
+	memcpy(ic + 1, oip, quote);
+	src = txi != EW_TX_NONE ? sp->t->ov[sp->t->tun[txi].ox].addr :
+			sp->t->ports[ifx].addr;
+	memset(ip, 0, sizeof(*ip));
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(sizeof(*ip) + sizeof(*ic) + quote));
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_ICMP;
+	ip->src_addr = rte_cpu_to_be_32(src);
+	ip->dst_addr = oip->src_addr;
+	ip_finish(ip);
+	memset(ic, 0, sizeof(*ic));
+	ic->icmp_type = type;
+	ic->icmp_code = code;
+	if (type == 3 && code == 4)	/* RFC 1191: next-hop MTU */
+		ic->icmp_seq_nb = rte_cpu_to_be_16(mtu);
+	ic->icmp_cksum = (uint16_t)~rte_raw_cksum(ic, sizeof(*ic) + quote);
+	rte_pktmbuf_free(orig);
+	out_ip(sp, m, ifx, txi);
+}
+
+/* ---- fragmentation ---- */
+
+static void
+fragment(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi, uint8_t tos)
+{
+	struct rte_mbuf *frags[64];
+	const struct ew_overlay *ov = &sp->t->ov[sp->t->tun[txi].ox];
+	int n, i;
+
+	n = rte_ipv4_fragment_packet(m, frags, RTE_DIM(frags), ov->mtu,
+			sp->dp->mp, sp->dp->mp);
+	rte_pktmbuf_free(m);
+	if (n < 0) {
+		sp->st->drop[EW_DROP_FRAG_FAIL]++;
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(frags[i], struct rte_ipv4_hdr *);
+
+		ip_finish(ip);
+		/* encapsulation prepends into the first segment: give each
+		 * fragment a flat copy with headroom */
+		if (frags[i]->nb_segs > 1 || rte_pktmbuf_headroom(frags[i]) < EW_TPL_MAX) {
+			struct rte_mbuf *c = rte_pktmbuf_copy(frags[i], sp->dp->mp, 0,
+					UINT32_MAX);
+
+			rte_pktmbuf_free(frags[i]);
+			if (c == NULL || c->nb_segs > 1) {
+				rte_pktmbuf_free(c);
+				sp->st->drop[EW_DROP_FRAG_FAIL]++;
+				continue;
+			}
+			frags[i] = c;
+		}
+		out_tunnel(sp, frags[i], txi, tos);
+	}
+}
+
+/* ---- dispatch ---- */
+
+void
+ew_sp_handle(struct ew_sp *sp, struct rte_mbuf *m)
+{
+	struct ew_meta *mt = ew_meta(m);
+	const struct ew_tables *t = sp->t;
+
+	if (t == NULL) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (mt->ifx >= t->n_ports ||
+			(mt->tx != EW_TX_NONE && mt->tx >= t->n_tunnels)) {
+		/* punted under an older generation that had more objects */
+		drop(sp, m, EW_DROP_NEIGH_QUEUE);
+		return;
+	}
+	switch (mt->reason) {
+	case EW_PUNT_ARP:
+		arp_input(sp, m, mt->ifx, EW_TX_NONE);
+		break;
+	case EW_PUNT_OV_ARP:
+		arp_input(sp, m, mt->ifx, mt->tx);
+		break;
+	case EW_PUNT_LOCAL:
+		local_input(sp, m, mt->ifx, EW_TX_NONE);
+		break;
+	case EW_PUNT_OV_LOCAL:
+		local_input(sp, m, mt->ifx, mt->tx);
+		break;
+	case EW_PUNT_NH_TUN:
+		out_tunnel(sp, m, mt->tx, mt->tos);
+		break;
+	case EW_PUNT_NH_PORT:
+		out_port(sp, m, mt->ifx, mt->nh);
+		break;
+	case EW_PUNT_ICMP_ERR:
+		icmp_error(sp, m, mt->ifx, mt->tx, (uint8_t)(mt->arg >> 8),
+				(uint8_t)mt->arg, (uint16_t)mt->nh);
+		break;
+	case EW_PUNT_FRAG:
+		fragment(sp, m, mt->tx, mt->tos);
+		break;
+	default:
+		rte_pktmbuf_free(m);
+	}
+}
+
+unsigned int
+ew_sp_poll(struct ew_sp *sp, unsigned int budget)
+{
+	struct rte_mbuf *pk[EW_BURST];
+	unsigned int w, done = 0, n, i;
+
+	sp->now_ms = ew_now_ms();
+	sp->t = __atomic_load_n(&sp->dp->tables, __ATOMIC_ACQUIRE);
+	for (w = 0; w < sp->dp->n_workers && done < budget; w++) {
+		do {
+			n = rte_ring_sc_dequeue_burst(sp->dp->punt[w], (void **)pk,
+					EW_BURST, NULL);
+			for (i = 0; i < n; i++)
+				ew_sp_handle(sp, pk[i]);
+			done += n;
+		} while (n == EW_BURST && done < budget);
+	}
+	return done;
+}
+
+void
+ew_sp_tables_changed(struct ew_sp *sp, const struct ew_tables *t)
+{
+	unsigned int i;
+	struct nent *e;
+
+	sp->t = t;
+	sp->now_ms = ew_now_ms();
+	for (i = 0; i < sp->n_ent; i++)
+		sp->ent[i].pinned = false;
+	for (i = 0; i < t->n_tunnels; i++) {
+		const struct ew_tunnel *tu = &t->tun[i];
+
+		e = ent_find(sp, tu->ifx, tu->nh);
+		if (e == NULL)
+			e = ent_new(sp, tu->ifx, tu->nh);
+		if (e != NULL)
+			e->pinned = true;
+		if (tu->encap != EW_ENCAP_VXLAN)
+			continue;
+		e = ent_find(sp, EW_SCOPE_OV | tu->id, tu->peer);
+		if (e == NULL)
+			e = ent_new(sp, EW_SCOPE_OV | tu->id, tu->peer);
+		if (e != NULL)
+			e->pinned = true;
+	}
+	ew_sp_tick(sp, sp->now_ms);
+}
+
+void
+ew_sp_tick(struct ew_sp *sp, uint64_t now_ms)
+{
+	unsigned int i;
+
+	sp->now_ms = now_ms;
+	sp->t = __atomic_load_n(&sp->dp->tables, __ATOMIC_ACQUIRE);
+	if (sp->t == NULL)
+		return;
+	/* Underlay first: an overlay peer's ARP needs the gateway's MAC. */
+	for (i = 0; i < sp->n_ent; i++) {
+		struct nent *e = &sp->ent[i];
+
+		if (e->state == N_FREE || e->next_ms > now_ms)
+			continue;
+		if (e->state == N_INCOMPLETE) {
+			if (e->probes >= EW_NEIGH_PROBES && !e->pinned) {
+				ent_flush_queue(sp, e);
+				e->state = N_FREE;
+				continue;
+			}
+			if (e->probes >= EW_NEIGH_PROBES)
+				ent_flush_queue(sp, e);	/* keep trying, hold none */
+		} else if (e->probes >= EW_NEIGH_PROBES) {
+			/* stale: no answer to our refreshes */
+			ew_neigh_del(sp->dp->neigh, e->scope, e->ip);
+			if (!e->pinned) {
+				e->state = N_FREE;
+				continue;
+			}
+			e->state = N_INCOMPLETE;
+			e->probes = 0;
+		}
+		arp_request(sp, e);
+		e->probes++;
+		e->next_ms = now_ms + EW_NEIGH_RETRY_MS;
+	}
+}
+
+unsigned int
+ew_sp_neighbours(const struct ew_sp *sp, struct ew_neigh_info *out,
+		unsigned int max)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < sp->n_ent && n < max; i++) {
+		const struct nent *e = &sp->ent[i];
+
+		if (e->state == N_FREE)
+			continue;
+		out[n].scope = e->scope;
+		out[n].ip = e->ip;
+		out[n].mac = e->mac;
+		out[n].resolved = e->state == N_REACHABLE;
+		out[n].queued = e->nq;
+		n++;
+	}
+	return n;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef EW_SLOWPATH_H
+#define EW_SLOWPATH_H
+
+/*
+ * The control thread's packet handling: everything the workers punt.
+ * - ARP on LAN/WAN ports and inside VXLAN overlays: answer for our
+ *   addresses, learn who asked us, resolve next hops (with a bounded queue
+ *   of packets waiting per neighbour), refresh and age entries.
+ * - ICMP echo for our addresses; ICMP errors (time exceeded, unreachable,
+ *   fragmentation needed), rate limited.
+ * - Fragmentation of DF-clear packets larger than the overlay MTU.
+ * Packets it sends go through per-port rings that worker 0 drains.
+ */
+
+#include <stdint.h>
+
+#include "fastpath/dataplane.h"
+
+#define EW_NEIGH_QLEN		8	/* packets held per unresolved neighbour */
+#define EW_NEIGH_REACHABLE_MS	30000	/* refresh after this */
+#define EW_NEIGH_RETRY_MS	1000
+#define EW_NEIGH_PROBES		3
+#define EW_ICMP_RATE		100	/* ICMP errors per second (burst as many) */
+
+struct ew_sp;
+
+struct ew_sp *ew_sp_create(struct ew_dp *dp);
+void ew_sp_free(struct ew_sp *sp);
+
+/* Tables changed: pin (resolve and keep fresh) every tunnel's next hops. */
+void ew_sp_tables_changed(struct ew_sp *sp, const struct ew_tables *t);
+
+/* Handle up to BUDGET punted packets; returns how many were handled. */
+unsigned int ew_sp_poll(struct ew_sp *sp, unsigned int budget);
+
+/* Periodic work: retries, refresh, ageing. NOW_MS is a monotonic clock. */
+void ew_sp_tick(struct ew_sp *sp, uint64_t now_ms);
+
+/* For tests: process one punted packet. */
+void ew_sp_handle(struct ew_sp *sp, struct rte_mbuf *m);
+
+/* Neighbour entries, for the console. */
+struct ew_neigh_info {
+	uint32_t scope, ip;
+	struct rte_ether_addr mac;
+	int resolved;
+	unsigned int queued;
+};
+unsigned int ew_sp_neighbours(const struct ew_sp *sp, struct ew_neigh_info *out,
+		unsigned int max);
+
+uint64_t ew_now_ms(void);
+
+#endif /* EW_SLOWPATH_H */

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef EW_DATAPLANE_H
+#define EW_DATAPLANE_H
+
+/*
+ * The data plane as the control thread sees it: ports, mempool, the current
+ * table generation (published with ew_dp_publish, read by workers through
+ * RCU), per-worker punt rings (worker -> control) and per-port transmit
+ * rings (control -> worker 0), and per-lcore counters.
+ *
+ * Punted packets carry a struct ew_meta in an mbuf dynamic field saying why
+ * they were punted and what the worker already knew.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+#include <rte_rcu_qsbr.h>
+#include <rte_ring.h>
+
+#include "fastpath/stats.h"
+#include "fastpath/tables.h"
+
+#define EW_BURST	32
+#define EW_MAX_WORKERS	16
+#define EW_RING_SIZE	1024
+
+enum ew_punt {
+	EW_PUNT_ARP = 1,	/* data at Ethernet; ifx = arrival port */
+	EW_PUNT_LOCAL,		/* data at IPv4, to one of our addresses; ifx */
+	EW_PUNT_OV_ARP,		/* data at inner Ethernet; tx = tunnel */
+	EW_PUNT_OV_LOCAL,	/* data at inner IPv4 for us; tx = tunnel */
+	EW_PUNT_NH_TUN,		/* data at IPv4 (TTL done) waiting for tunnel nh; tx */
+	EW_PUNT_NH_PORT,	/* data at IPv4 (TTL done) waiting for nh on port ifx */
+	EW_PUNT_ICMP_ERR,	/* data at offending IPv4; arg = type<<8|code,
+				 * nh = next-hop MTU; tx = tunnel it came from or
+				 * EW_TX_NONE; ifx = arrival port */
+	EW_PUNT_FRAG,		/* data at IPv4 (TTL done) too big, DF clear; tx */
+};
+
+#define EW_TX_NONE 0xffff
+
+struct ew_meta {
+	uint8_t reason;
+	uint8_t ifx;
+	uint16_t tx;
+	uint16_t arg;
+	uint8_t tos;		/* outer TOS for NH_TUN / FRAG */
+	uint8_t pad;
+	uint32_t nh;
+};
+
+extern int ew_meta_offset;
+
+static inline struct ew_meta *
+ew_meta(struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, ew_meta_offset, struct ew_meta *);
+}
+
+struct ew_dp {
+	/* read by workers every loop */
+	struct ew_tables *tables;	/* current generation (RCU) */
+	volatile bool stop;
+	enum ew_idle idle;
+	struct rte_rcu_qsbr *qs;
+	struct rte_hash *neigh;
+	struct rte_mempool *mp;
+
+	unsigned int n_workers;
+	unsigned int worker_lcore[EW_MAX_WORKERS];
+	struct rte_ring *punt[EW_MAX_WORKERS];	/* worker i -> control */
+	struct rte_ring *ctl_tx[EW_MAX_IFACES];	/* control -> worker 0, by ifx */
+
+	unsigned int n_ports;
+	uint16_t port_id[EW_MAX_IFACES];
+
+	/* per lcore (by lcore id), written only by that lcore */
+	struct ew_lcore_stats *stats;	/* [RTE_MAX_LCORE] */
+	unsigned int stats_lcores;
+};
+
+/* Register the mbuf dynamic field. Idempotent. 0 or -1. */
+int ew_meta_register(void);
+
+/*
+ * Allocate rings, RCU state, neighbour table and counters for N_WORKERS
+ * workers over N_PORTS ports. Returns 0, or -1 with ERR set.
+ */
+int ew_dp_init(struct ew_dp *dp, unsigned int n_workers, unsigned int n_ports,
+		char *err, size_t errlen);
+void ew_dp_fini(struct ew_dp *dp);
+
+/* Publish a new generation; returns the old one once no worker can see it
+ * (waits for the grace period). */
+struct ew_tables *ew_dp_publish(struct ew_dp *dp, struct ew_tables *t);
+
+/* Worker lcore entry point; ARG is a struct ew_dp. */
+int ew_worker_main(void *arg);
+
+/* Sum counters over all lcores into OUT. */
+void ew_dp_stats_sum(const struct ew_dp *dp, struct ew_lcore_stats *out);
+
+/* The stats slot for the calling lcore (control thread included). */
+struct ew_lcore_stats *ew_dp_my_stats(struct ew_dp *dp);
+
+#endif /* EW_DATAPLANE_H */

@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Building and freeing a table generation. Runs on the control thread. */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_malloc.h>
+
+#include "fastpath/encap.h"
+#include "fastpath/tables.h"
+
+const char *const ew_drop_names[EW_DROP_MAX] = {
+#define _(sym, name, help) [EW_DROP_##sym] = name,
+	foreach_ew_drop(_)
+#undef _
+};
+
+const char *const ew_drop_help[EW_DROP_MAX] = {
+#define _(sym, name, help) [EW_DROP_##sym] = help,
+	foreach_ew_drop(_)
+#undef _
+};
+
+static int
+build_tunkeys(struct ew_tables *t)
+{
+	uint32_t size = 16, i;
+
+	while (size < t->n_tunnels * 2)
+		size <<= 1;
+	t->tunkey = rte_zmalloc("ew_tunkey", size * sizeof(*t->tunkey),
+			RTE_CACHE_LINE_SIZE);
+	if (t->tunkey == NULL)
+		return -1;
+	t->tunkey_mask = size - 1;
+	for (i = 0; i < t->n_tunnels; i++) {
+		const struct ew_tunnel *tu = &t->tun[i];
+		uint32_t key = tu->id | (uint32_t)(tu->encap + 1) << 24;
+		uint32_t h = ew_tunkey_hash(key, tu->remote) & t->tunkey_mask;
+
+		while (t->tunkey[h].id_encap != 0) {
+			if (t->tunkey[h].id_encap == key &&
+					t->tunkey[h].remote == tu->remote)
+				return -2;	/* validated away; defensive */
+			h = (h + 1) & t->tunkey_mask;
+		}
+		t->tunkey[h].id_encap = key;
+		t->tunkey[h].remote = tu->remote;
+		t->tunkey[h].tx = i;
+	}
+	return 0;
+}
+
+static int
+build_lan(struct ew_tables *t, const struct ew_config *cfg)
+{
+	unsigned int i, j, n = 0;
+	uint32_t *addr, *val;
+	uint8_t *len;
+	int rc = -1;
+
+	for (i = 0; i < cfg->n_ifaces; i++)
+		if (cfg->ifaces[i].role == EW_ROLE_LAN)
+			n += 1 + cfg->ifaces[i].n_routes;
+	addr = calloc(n + 1, sizeof(*addr));
+	val = calloc(n + 1, sizeof(*val));
+	len = calloc(n + 1, sizeof(*len));
+	t->lan_nh = calloc(n + 1, sizeof(*t->lan_nh));
+	if (addr == NULL || val == NULL || len == NULL || t->lan_nh == NULL)
+		goto out;
+	n = 0;
+	for (i = 0; i < cfg->n_ifaces; i++) {
+		const struct ew_iface_cfg *ic = &cfg->ifaces[i];
+
+		if (ic->role != EW_ROLE_LAN)
+			continue;
+		addr[n] = ic->address.addr;
+		len[n] = ic->address.len;
+		val[n] = n;
+		t->lan_nh[n].ifx = (uint16_t)i;
+		t->lan_nh[n].via = 0;
+		n++;
+		for (j = 0; j < ic->n_routes; j++) {
+			addr[n] = ic->routes[j].prefix.addr;
+			len[n] = ic->routes[j].prefix.len;
+			val[n] = n;
+			t->lan_nh[n].ifx = (uint16_t)i;
+			t->lan_nh[n].via = ic->routes[j].via;
+			n++;
+		}
+	}
+	t->n_lan_nh = n;
+	rc = ew_lpm_build(&t->lan, addr, len, val, n);
+out:
+	free(addr);
+	free(val);
+	free(len);
+	return rc;
+}
+
+static int
+build_overlays(struct ew_tables *t, const struct ew_config *cfg)
+{
+	unsigned int o, k, tx = 0, n_tun = 0;
+
+	for (o = 0; o < cfg->n_overlays; o++)
+		n_tun += cfg->overlays[o].n_tunnels;
+	if (n_tun > EW_MAX_TUNNELS)
+		return -1;
+	t->ov = calloc(cfg->n_overlays + 1, sizeof(*t->ov));
+	t->tun = rte_zmalloc("ew_tunnels", (n_tun + 1) * sizeof(*t->tun),
+			RTE_CACHE_LINE_SIZE);
+	if (t->ov == NULL || t->tun == NULL)
+		return -1;
+	t->n_overlays = cfg->n_overlays;
+	t->n_tunnels = n_tun;
+	for (o = 0; o < cfg->n_overlays; o++) {
+		const struct ew_overlay_cfg *oc = &cfg->overlays[o];
+		struct ew_overlay *ov = &t->ov[o];
+		unsigned int first = tx;
+		uint32_t *addr, *val;
+		uint8_t *len;
+		int rc;
+
+		ov->id = oc->id;
+		ov->encap = oc->encap;
+		ov->mtu = oc->mtu;
+		ov->mss = oc->mss_clamp ? (uint16_t)(oc->mtu - 40) : 0;
+		ov->addr = oc->address.addr;
+		ov->plen = oc->address.len;
+		snprintf(ov->name, sizeof(ov->name), "%s", oc->name);
+		for (k = 0; k < oc->n_tunnels; k++, tx++) {
+			const struct ew_tunnel_cfg *tc = &oc->tunnels[k];
+			struct ew_tunnel *tu = &t->tun[tx];
+			const struct ew_port *wan = &t->ports[tc->wan];
+
+			tu->ifx = (uint16_t)tc->wan;
+			tu->ox = (uint16_t)o;
+			tu->peer = tc->peer;
+			tu->remote = tc->remote;
+			tu->encap = oc->encap;
+			tu->id = oc->id;
+			tu->nh = (((tc->remote ^ wan->addr) &
+					ew_prefix_mask(wan->plen)) == 0 ||
+					cfg->ifaces[tc->wan].gateway == 0) ?
+					tc->remote : cfg->ifaces[tc->wan].gateway;
+			snprintf(tu->name, sizeof(tu->name), "%s", tc->name);
+			ew_tunnel_tpl_build(tu, wan);
+		}
+		addr = calloc(oc->n_routes + 1, sizeof(*addr));
+		val = calloc(oc->n_routes + 1, sizeof(*val));
+		len = calloc(oc->n_routes + 1, sizeof(*len));
+		rc = (addr == NULL || val == NULL || len == NULL) ? -1 : 0;
+		for (k = 0; rc == 0 && k < oc->n_routes; k++) {
+			addr[k] = oc->routes[k].prefix.addr;
+			len[k] = oc->routes[k].prefix.len;
+			val[k] = first + oc->routes[k].tunnel;
+		}
+		if (rc == 0)
+			rc = ew_lpm_build(&ov->fib, addr, len, val, oc->n_routes);
+		free(addr);
+		free(val);
+		free(len);
+		if (rc != 0)
+			return -1;
+		if (t->n_local < RTE_DIM(t->local))
+			t->local[t->n_local++] = ov->addr;
+	}
+	return 0;
+}
+
+static int
+build_classes(struct ew_tables *t, const struct ew_config *cfg)
+{
+	unsigned int c, k, n = cfg->n_classes;
+	bool implicit = true;
+
+	for (c = 0; c < n; c++)
+		if (cfg->classes[c].n_match == 0)
+			implicit = false;
+	/* No catch-all class: an implicit one sends the rest over every
+	 * overlay in file order (first with a route wins). */
+	t->classes = calloc(n + 1, sizeof(*t->classes));
+	if (t->classes == NULL)
+		return -1;
+	for (c = 0; c < n; c++) {
+		const struct ew_class_cfg *cc = &cfg->classes[c];
+		struct ew_class *cl = &t->classes[c];
+
+		cl->match = cc->match;
+		cl->n_match = cc->n_match;
+		cl->ov = calloc(cc->n_overlays + 1, sizeof(*cl->ov));
+		if (cl->ov == NULL)
+			return -1;
+		for (k = 0; k < cc->n_overlays; k++)
+			cl->ov[k] = (uint16_t)cc->overlays[k];
+		cl->n_ov = cc->n_overlays;
+		cl->dscp = cc->dscp > 0 ? (uint8_t)cc->dscp : 0;
+		snprintf(cl->name, sizeof(cl->name), "%s", cc->name);
+	}
+	t->n_classes = n;
+	if (implicit) {
+		struct ew_class *cl = &t->classes[n];
+
+		cl->ov = calloc(cfg->n_overlays + 1, sizeof(*cl->ov));
+		if (cl->ov == NULL)
+			return -1;
+		for (k = 0; k < cfg->n_overlays; k++)
+			cl->ov[k] = (uint16_t)k;
+		cl->n_ov = cfg->n_overlays;
+		snprintf(cl->name, sizeof(cl->name), "default");
+		t->n_classes = n + 1;
+	}
+	return 0;
+}
+
+struct ew_tables *
+ew_tables_build(struct ew_config *cfg, const struct rte_ether_addr *macs,
+		const uint16_t *port_ids, char *err, size_t errlen)
+{
+	struct ew_tables *t;
+	unsigned int i;
+
+	t = calloc(1, sizeof(*t));
+	if (t == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	memset(t->ifx_of_port, -1, sizeof(t->ifx_of_port));
+	t->n_ports = cfg->n_ifaces;
+	for (i = 0; i < cfg->n_ifaces; i++) {
+		const struct ew_iface_cfg *ic = &cfg->ifaces[i];
+		struct ew_port *p = &t->ports[i];
+
+		p->port_id = port_ids[i];
+		p->role = ic->role;
+		p->addr = ic->address.addr;
+		p->plen = ic->address.len;
+		p->mtu = ic->mtu;
+		p->mac = macs[i];
+		snprintf(p->name, sizeof(p->name), "%s", ic->name);
+		t->ifx_of_port[port_ids[i]] = (int8_t)i;
+		t->local[t->n_local++] = p->addr;
+	}
+	if (build_lan(t, cfg) != 0 || build_overlays(t, cfg) != 0 ||
+			build_classes(t, cfg) != 0 || build_tunkeys(t) != 0) {
+		snprintf(err, errlen, "cannot build tables (out of memory or over %d tunnels)",
+				EW_MAX_TUNNELS);
+		t->cfg = NULL;
+		ew_tables_free(t);
+		return NULL;
+	}
+	t->cfg = cfg;
+	return t;
+}
+
+void
+ew_tables_free(struct ew_tables *t)
+{
+	unsigned int i;
+
+	if (t == NULL)
+		return;
+	ew_lpm_free(&t->lan);
+	free(t->lan_nh);
+	if (t->ov != NULL)
+		for (i = 0; i < t->n_overlays; i++)
+			ew_lpm_free(&t->ov[i].fib);
+	free(t->ov);
+	rte_free(t->tun);
+	if (t->classes != NULL)
+		for (i = 0; i < t->n_classes; i++)
+			free(t->classes[i].ov);
+	free(t->classes);
+	rte_free(t->tunkey);
+	ew_config_free(t->cfg);
+	free(t);
+}
+
+static bool
+match_one(const struct ew_match_cfg *m, unsigned int ifx, uint8_t proto,
+		uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+		uint8_t dscp)
+{
+	if (m->proto >= 0 && m->proto != proto)
+		return false;
+	if (!ew_prefix_contains(&m->src, src) || !ew_prefix_contains(&m->dst, dst))
+		return false;
+	if (sport < m->sport_lo || sport > m->sport_hi ||
+			dport < m->dport_lo || dport > m->dport_hi)
+		return false;
+	if (m->ingress_mask != 0 && !(m->ingress_mask & (1u << ifx)))
+		return false;
+	if (m->dscp >= 0 && m->dscp != dscp)
+		return false;
+	return true;
+}
+
+const struct ew_class *
+ew_classify(const struct ew_tables *t, unsigned int ifx, uint8_t proto,
+		uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+		uint8_t dscp)
+{
+	unsigned int c, k;
+
+	for (c = 0; c < t->n_classes; c++) {
+		const struct ew_class *cl = &t->classes[c];
+
+		if (cl->n_match == 0)
+			return cl;
+		for (k = 0; k < cl->n_match; k++)
+			if (match_one(&cl->match[k], ifx, proto, src, dst, sport,
+					dport, dscp))
+				return cl;
+	}
+	return NULL;
+}

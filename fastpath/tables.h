@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef EW_TABLES_H
+#define EW_TABLES_H
+
+/*
+ * One immutable generation of forwarding tables, built by the control thread
+ * from a config and published to workers by a pointer swap (RCU, see
+ * ew_dp in dataplane.h). Workers never write to it.
+ *
+ * Interfaces are referred to by their config index ("ifx"); the DPDK port
+ * id is in ports[ifx].port_id. Tunnels by their global index ("tx"),
+ * overlays by their config index ("ox").
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+
+#include "config/config.h"
+#include "fastpath/lpm.h"
+#include "fastpath/stats.h"
+
+#define EW_VXLAN_PORT	4789
+/* Outer headers prepended on encapsulation. */
+#define EW_VXLAN_HDR_LEN (14 + 20 + 8 + 8 + 14)	/* eth ip udp vxlan inner-eth */
+#define EW_GRE_HDR_LEN	(14 + 20 + 8)		/* eth ip gre+key */
+#define EW_TPL_MAX	64
+
+struct ew_port {
+	uint16_t port_id;
+	enum ew_role role;
+	uint32_t addr;			/* host order */
+	uint8_t plen;
+	uint16_t mtu;
+	struct rte_ether_addr mac;
+	char name[EW_IFNAME_MAX];
+};
+
+struct ew_tunnel {
+	/* hot: what encapsulation reads */
+	uint8_t tpl[EW_TPL_MAX];	/* outer headers, lengths/cksum/MACs 0 */
+	uint16_t tpl_len;
+	uint16_t ifx;			/* WAN interface */
+	uint16_t ox;			/* overlay */
+	uint16_t ip_cksum_base;		/* ~cksum of template IP header, len 0 */
+	uint32_t nh;			/* underlay next hop: gateway or remote */
+	uint32_t peer;			/* host order */
+	uint32_t remote;
+	enum ew_encap encap;
+	uint32_t id;
+	char name[EW_NAME_MAX];
+} __rte_cache_aligned;
+
+struct ew_overlay {
+	uint32_t id;
+	enum ew_encap encap;
+	uint16_t mtu;
+	uint16_t mss;			/* clamp value, 0 = off */
+	uint32_t addr;
+	uint8_t plen;
+	struct ew_lpm fib;		/* value: tunnel index */
+	char name[EW_NAME_MAX];
+};
+
+/* LAN routing: connected subnets and static routes. value = ifx | via<<? */
+struct ew_lan_nh {
+	uint16_t ifx;
+	uint32_t via;			/* 0: the destination itself (connected) */
+};
+
+struct ew_class {
+	const struct ew_match_cfg *match;	/* points into cfg */
+	unsigned int n_match;
+	uint16_t *ov;
+	unsigned int n_ov;
+	uint8_t dscp;			/* outer DSCP, 0 = none */
+	char name[EW_NAME_MAX];
+};
+
+/* Decap lookup: (encap, id, remote) -> tunnel. Open addressing. */
+struct ew_tunkey {
+	uint32_t remote;
+	uint32_t id_encap;		/* id | encap << 24, 0 = empty slot */
+	uint32_t tx;
+};
+
+struct ew_tables {
+	uint64_t gen;
+	struct ew_config *cfg;		/* owned: the config this was built from */
+
+	unsigned int n_ports;
+	struct ew_port ports[EW_MAX_IFACES];
+	int8_t ifx_of_port[RTE_MAX_ETHPORTS];	/* -1: not ours */
+
+	unsigned int n_local;
+	uint32_t local[EW_MAX_IFACES + 64];	/* our addresses (host order) */
+
+	unsigned int n_overlays;
+	struct ew_overlay *ov;
+	unsigned int n_tunnels;
+	struct ew_tunnel *tun;
+
+	struct ew_lpm lan;		/* value: index into lan_nh */
+	struct ew_lan_nh *lan_nh;
+	unsigned int n_lan_nh;
+
+	unsigned int n_classes;
+	struct ew_class *classes;
+
+	uint32_t tunkey_mask;
+	struct ew_tunkey *tunkey;
+};
+
+/*
+ * Build tables from CFG (which the tables then own). MACS gives each
+ * interface's MAC, PORT_IDS its DPDK port id, both by interface index.
+ * Returns NULL with a message in ERR on failure (CFG is not freed then).
+ */
+struct ew_tables *ew_tables_build(struct ew_config *cfg,
+		const struct rte_ether_addr *macs, const uint16_t *port_ids,
+		char *err, size_t errlen);
+void ew_tables_free(struct ew_tables *t);
+
+static inline bool
+ew_tables_is_local(const struct ew_tables *t, uint32_t addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->n_local; i++)
+		if (t->local[i] == addr)
+			return true;
+	return false;
+}
+
+static inline uint32_t
+ew_tunkey_hash(uint32_t id_encap, uint32_t remote)
+{
+	uint64_t h = ((uint64_t)id_encap << 32 | remote) * 0x9e3779b97f4a7c15ull;
+
+	return (uint32_t)(h >> 32);
+}
+
+/* Tunnel index for a decapsulated packet, or -1. */
+static inline int
+ew_tunnel_find(const struct ew_tables *t, enum ew_encap e, uint32_t id,
+		uint32_t remote)
+{
+	uint32_t key = id | (uint32_t)(e + 1) << 24;
+	uint32_t i = ew_tunkey_hash(key, remote) & t->tunkey_mask;
+
+	for (;;) {
+		const struct ew_tunkey *k = &t->tunkey[i];
+
+		if (k->id_encap == 0)
+			return -1;
+		if (k->id_encap == key && k->remote == remote)
+			return (int)k->tx;
+		i = (i + 1) & t->tunkey_mask;
+	}
+}
+
+/*
+ * Route decision shared by workers and the control thread. Returns the
+ * tunnel index (>= 0) for DST arriving on LAN interface IFX of class CX,
+ * or -1 if no overlay of the class routes it.
+ */
+static inline int
+ew_route_overlay(const struct ew_tables *t, const struct ew_class *cl,
+		uint32_t dst)
+{
+	unsigned int i;
+	uint32_t v;
+
+	for (i = 0; i < cl->n_ov; i++) {
+		if (ew_lpm_lookup(&t->ov[cl->ov[i]].fib, dst, &v) == 0)
+			return (int)v;
+	}
+	return -1;
+}
+
+/* Class for a LAN packet (linear match, first wins), or NULL. */
+const struct ew_class *ew_classify(const struct ew_tables *t, unsigned int ifx,
+		uint8_t proto, uint32_t src, uint32_t dst, uint16_t sport,
+		uint16_t dport, uint8_t dscp);
+
+#endif /* EW_TABLES_H */

@@ -1,0 +1,579 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The worker: run to completion over bursts. LAN packets are classified,
+ * routed in their class's overlay and encapsulated towards a tunnel; WAN
+ * packets are validated against the tunnel table, decapsulated and routed
+ * to the LAN. Anything that needs state or a reply (ARP, packets for us,
+ * unresolved next hops, ICMP errors, fragmentation) is punted to the
+ * control thread. No locks, no atomics beyond plain loads, no allocation.
+ */
+
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_prefetch.h>
+
+#include "fastpath/encap.h"
+#include "fastpath/neigh.h"
+#include "fastpath/pkt.h"
+#include "fastpath/worker.h"
+
+#define PREFETCH_AHEAD 3
+
+static inline void
+drop(struct ew_worker *w, struct rte_mbuf *m, unsigned int ifx, enum ew_drop r)
+{
+	w->st->drop[r]++;
+	w->st->port[ifx].drops++;
+	rte_pktmbuf_free(m);
+}
+
+static void
+punt_flush(struct ew_worker *w)
+{
+	unsigned int sent;
+
+	if (w->n_punt == 0)
+		return;
+	sent = rte_ring_sp_enqueue_burst(w->dp->punt[w->idx], (void **)w->punt,
+			w->n_punt, NULL);
+	w->st->punted += sent;
+	if (unlikely(sent < w->n_punt)) {
+		w->st->drop[EW_DROP_PUNT_FULL] += w->n_punt - sent;
+		rte_pktmbuf_free_bulk(&w->punt[sent], w->n_punt - sent);
+	}
+	w->n_punt = 0;
+}
+
+static inline void
+punt(struct ew_worker *w, struct rte_mbuf *m, uint8_t reason, unsigned int ifx,
+		uint16_t tx, uint16_t arg, uint32_t nh)
+{
+	struct ew_meta *mt = ew_meta(m);
+
+	mt->reason = reason;
+	mt->ifx = (uint8_t)ifx;
+	mt->tx = tx;
+	mt->arg = arg;
+	mt->nh = nh;
+	mt->tos = 0;
+	if (unlikely(w->n_punt == RTE_DIM(w->punt)))
+		punt_flush(w);
+	w->punt[w->n_punt++] = m;
+}
+
+static void
+tx_flush_one(struct ew_worker *w, const struct ew_tables *t, unsigned int ifx)
+{
+	struct ew_txbuf *b = &w->tx[ifx];
+	uint16_t sent;
+
+	if (b->n == 0)
+		return;
+	sent = rte_eth_tx_burst(t->ports[ifx].port_id, (uint16_t)w->idx,
+			b->m, b->n);
+	if (unlikely(sent < b->n)) {
+		uint16_t i;
+
+		for (i = sent; i < b->n; i++)
+			w->st->port[ifx].tx_bytes -= rte_pktmbuf_pkt_len(b->m[i]);
+		w->st->port[ifx].tx_packets -= b->n - sent;
+		w->st->drop[EW_DROP_TX_FULL] += b->n - sent;
+		w->st->port[ifx].drops += b->n - sent;
+		rte_pktmbuf_free_bulk(&b->m[sent], b->n - sent);
+	}
+	b->n = 0;
+}
+
+static inline void
+tx(struct ew_worker *w, const struct ew_tables *t, unsigned int ifx,
+		struct rte_mbuf *m)
+{
+	struct ew_txbuf *b = &w->tx[ifx];
+
+	if (unlikely(b->n == RTE_DIM(b->m)))
+		tx_flush_one(w, t, ifx);
+	w->st->port[ifx].tx_packets++;
+	w->st->port[ifx].tx_bytes += rte_pktmbuf_pkt_len(m);
+	b->m[b->n++] = m;
+}
+
+void
+ew_worker_flush(struct ew_worker *w, const struct ew_tables *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->n_ports; i++)
+		tx_flush_one(w, t, i);
+	punt_flush(w);
+}
+
+/*
+ * Strip an 802.1Q priority tag (VLAN 0) and return the ethertype, or -1
+ * (dropped) for other VLANs and runts. Data stays at the Ethernet header.
+ */
+static inline int
+l2_parse(struct ew_worker *w, struct rte_mbuf *m, unsigned int ifx)
+{
+	struct rte_ether_hdr *eth;
+	uint16_t type;
+
+	if (unlikely(rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN)) {
+		drop(w, m, ifx, EW_DROP_RUNT);
+		return -1;
+	}
+	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	type = rte_be_to_cpu_16(eth->ether_type);
+	if (unlikely(type == RTE_ETHER_TYPE_VLAN)) {
+		struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eth + 1);
+
+		if (rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + 4) {
+			drop(w, m, ifx, EW_DROP_RUNT);
+			return -1;
+		}
+		if ((rte_be_to_cpu_16(vh->vlan_tci) & 0xfff) != 0) {
+			drop(w, m, ifx, EW_DROP_VLAN);
+			return -1;
+		}
+		type = rte_be_to_cpu_16(vh->eth_proto);
+		memmove((uint8_t *)eth + 4, eth, 2 * RTE_ETHER_ADDR_LEN);
+		rte_pktmbuf_adj(m, 4);
+		eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+		eth->ether_type = rte_cpu_to_be_16(type);
+	}
+	return type;
+}
+
+/* Data at IPv4: validate, trim Ethernet padding. Returns the header or NULL
+ * (dropped). */
+static inline struct rte_ipv4_hdr *
+ip_parse(struct ew_worker *w, struct rte_mbuf *m, unsigned int ifx)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	uint32_t len = rte_pktmbuf_data_len(m);
+	uint16_t tot;
+	int r;
+
+	/* Multi-segment mbufs are not expected at 1500 bytes; headers are
+	 * checked against the first segment only. */
+	r = ew_ipv4_check(ip, len);
+	if (unlikely(r >= 0)) {
+		drop(w, m, ifx, (enum ew_drop)r);
+		return NULL;
+	}
+	tot = rte_be_to_cpu_16(ip->total_length);
+	if (rte_pktmbuf_pkt_len(m) > tot)
+		rte_pktmbuf_trim(m, (uint16_t)(rte_pktmbuf_pkt_len(m) - tot));
+	if (unlikely(ew_ip_bad_src(rte_be_to_cpu_32(ip->src_addr)))) {
+		drop(w, m, ifx, EW_DROP_IP_SRC);
+		return NULL;
+	}
+	return ip;
+}
+
+/* Forward an IPv4 packet (data at IP, TTL checked) out of LAN interface
+ * OUT to next hop NH. */
+static inline void
+lan_out(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
+		struct rte_ipv4_hdr *ip, unsigned int in_ifx, unsigned int out,
+		uint32_t nh)
+{
+	struct rte_ether_addr mac;
+	struct rte_ether_hdr *eth;
+
+	ew_ip_ttl_dec(ip);
+	if (unlikely(ew_neigh_get(w->dp->neigh, out, nh, &mac) != 0)) {
+		punt(w, m, EW_PUNT_NH_PORT, out, EW_TX_NONE, 0, nh);
+		return;
+	}
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);
+	if (unlikely(eth == NULL)) {
+		drop(w, m, in_ifx, EW_DROP_NO_MBUF);
+		return;
+	}
+	eth->dst_addr = mac;
+	eth->src_addr = t->ports[out].mac;
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	tx(w, t, out, m);
+}
+
+static inline void
+lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
+		unsigned int ifx)
+{
+	const struct ew_tunnel *tu;
+	const struct ew_overlay *ov;
+	const struct ew_class *cl;
+	struct rte_ether_addr nh_mac, peer_mac;
+	struct rte_ipv4_hdr *ip;
+	uint32_t dst, src, v, ihl, len;
+	uint16_t sport = 0, dport = 0;
+	int txi;
+
+	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
+	ip = ip_parse(w, m, ifx);
+	if (ip == NULL)
+		return;
+	dst = rte_be_to_cpu_32(ip->dst_addr);
+	src = rte_be_to_cpu_32(ip->src_addr);
+	if (unlikely(ew_tables_is_local(t, dst))) {
+		punt(w, m, EW_PUNT_LOCAL, ifx, EW_TX_NONE, 0, 0);
+		return;
+	}
+	if (unlikely(ew_ip_bad_dst(dst))) {
+		drop(w, m, ifx, EW_DROP_IP_DST);
+		return;
+	}
+	if (unlikely(ip->time_to_live <= 1)) {
+		w->st->drop[EW_DROP_TTL]++;
+		w->st->port[ifx].drops++;
+		punt(w, m, EW_PUNT_ICMP_ERR, ifx, EW_TX_NONE, 11 << 8, 0);
+		return;
+	}
+	if (ew_lpm_lookup(&t->lan, dst, &v) == 0) {
+		const struct ew_lan_nh *nh = &t->lan_nh[v];
+
+		lan_out(w, t, m, ip, ifx, nh->ifx, nh->via ? nh->via : dst);
+		return;
+	}
+
+	ihl = (ip->version_ihl & 0xf) * 4u;
+	len = rte_pktmbuf_data_len(m);
+	if ((ip->next_proto_id == IPPROTO_TCP || ip->next_proto_id == IPPROTO_UDP) &&
+			!ew_ip_is_fragment(ip) && len >= ihl + 4) {
+		const uint8_t *l4 = (const uint8_t *)ip + ihl;
+
+		sport = (uint16_t)(l4[0] << 8 | l4[1]);
+		dport = (uint16_t)(l4[2] << 8 | l4[3]);
+	}
+	cl = ew_classify(t, ifx, ip->next_proto_id, src, dst, sport, dport,
+			ip->type_of_service >> 2);
+	if (unlikely(cl == NULL)) {
+		drop(w, m, ifx, EW_DROP_NO_CLASS);
+		return;
+	}
+	txi = ew_route_overlay(t, cl, dst);
+	if (unlikely(txi < 0)) {
+		w->st->drop[EW_DROP_NO_ROUTE]++;
+		w->st->port[ifx].drops++;
+		punt(w, m, EW_PUNT_ICMP_ERR, ifx, EW_TX_NONE, 3 << 8 | 0, 0);
+		return;
+	}
+	tu = &t->tun[txi];
+	ov = &t->ov[tu->ox];
+	if (unlikely(rte_be_to_cpu_16(ip->total_length) > ov->mtu)) {
+		if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) {
+			w->st->drop[EW_DROP_MTU]++;
+			w->st->port[ifx].drops++;
+			punt(w, m, EW_PUNT_ICMP_ERR, ifx, EW_TX_NONE, 3 << 8 | 4,
+					ov->mtu);
+			return;
+		}
+		ew_ip_ttl_dec(ip);
+		punt(w, m, EW_PUNT_FRAG, ifx, (uint16_t)txi, 0, 0);
+		ew_meta(m)->tos = (uint8_t)(cl->dscp << 2);
+		return;
+	}
+	if (ov->mss != 0 && ip->next_proto_id == IPPROTO_TCP &&
+			!ew_ip_is_fragment(ip) && len > ihl)
+		ew_tcp_mss_clamp((uint8_t *)ip + ihl, len - ihl, ov->mss);
+	ew_ip_ttl_dec(ip);
+
+	if (unlikely(ew_neigh_get(w->dp->neigh, tu->ifx, tu->nh, &nh_mac) != 0 ||
+			(tu->encap == EW_ENCAP_VXLAN &&
+			 ew_neigh_get(w->dp->neigh, EW_SCOPE_OV | tu->id, tu->peer,
+					&peer_mac) != 0))) {
+		punt(w, m, EW_PUNT_NH_TUN, ifx, (uint16_t)txi, 0, 0);
+		ew_meta(m)->tos = (uint8_t)(cl->dscp << 2);
+		return;
+	}
+	if (unlikely(ew_encap(m, tu, &nh_mac, &peer_mac,
+			ew_flow_hash(ip, len), (uint8_t)(cl->dscp << 2)) != 0)) {
+		drop(w, m, ifx, EW_DROP_NO_MBUF);
+		return;
+	}
+	w->st->tunnel[txi].tx_packets++;
+	w->st->tunnel[txi].tx_bytes += rte_pktmbuf_pkt_len(m);
+	tx(w, t, tu->ifx, m);
+}
+
+/* A decapsulated inner IPv4 packet (data at inner IP) from tunnel TXI. */
+static inline void
+inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
+		unsigned int ifx, unsigned int txi)
+{
+	struct rte_ipv4_hdr *ip;
+	uint32_t dst, v;
+
+	ip = ip_parse(w, m, ifx);
+	if (ip == NULL)
+		return;
+	dst = rte_be_to_cpu_32(ip->dst_addr);
+	if (ew_tables_is_local(t, dst)) {
+		punt(w, m, EW_PUNT_OV_LOCAL, ifx, (uint16_t)txi, 0, 0);
+		return;
+	}
+	if (unlikely(ew_ip_bad_dst(dst))) {
+		drop(w, m, ifx, EW_DROP_IP_DST);
+		return;
+	}
+	if (unlikely(ip->time_to_live <= 1)) {
+		w->st->drop[EW_DROP_TTL]++;
+		w->st->port[ifx].drops++;
+		punt(w, m, EW_PUNT_ICMP_ERR, ifx, (uint16_t)txi, 11 << 8, 0);
+		return;
+	}
+	if (unlikely(ew_lpm_lookup(&t->lan, dst, &v) != 0)) {
+		w->st->drop[EW_DROP_LAN_NO_ROUTE]++;
+		w->st->port[ifx].drops++;
+		punt(w, m, EW_PUNT_ICMP_ERR, ifx, (uint16_t)txi, 3 << 8 | 0, 0);
+		return;
+	}
+	lan_out(w, t, m, ip, ifx, t->lan_nh[v].ifx,
+			t->lan_nh[v].via ? t->lan_nh[v].via : dst);
+}
+
+static inline void
+wan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
+		unsigned int ifx)
+{
+	const struct ew_port *p = &t->ports[ifx];
+	struct rte_ipv4_hdr *ip;
+	uint32_t ihl, len, src;
+	const uint8_t *l4;
+	int txi;
+
+	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
+	ip = ip_parse(w, m, ifx);
+	if (ip == NULL)
+		return;
+	if (unlikely(rte_be_to_cpu_32(ip->dst_addr) != p->addr)) {
+		drop(w, m, ifx, EW_DROP_WAN_NOT_LOCAL);
+		return;
+	}
+	ihl = (ip->version_ihl & 0xf) * 4u;
+	len = rte_pktmbuf_data_len(m);
+	src = rte_be_to_cpu_32(ip->src_addr);
+	l4 = (const uint8_t *)ip + ihl;
+
+	if (ip->next_proto_id == IPPROTO_ICMP) {
+		punt(w, m, EW_PUNT_LOCAL, ifx, EW_TX_NONE, 0, 0);
+		return;
+	}
+	if (unlikely(ew_ip_is_fragment(ip))) {
+		drop(w, m, ifx, EW_DROP_OUTER_FRAG);
+		return;
+	}
+	if (ip->next_proto_id == IPPROTO_UDP && len >= ihl + 8 &&
+			(l4[2] << 8 | l4[3]) == EW_VXLAN_PORT) {
+		const uint8_t *vx = l4 + 8;
+		const struct rte_ether_hdr *in;
+		uint16_t type;
+
+		if (unlikely(len < ihl + 8 + 8 + RTE_ETHER_HDR_LEN)) {
+			drop(w, m, ifx, EW_DROP_RUNT);
+			return;
+		}
+		if (unlikely(!(vx[0] & 0x08))) {
+			drop(w, m, ifx, EW_DROP_VXLAN_FLAGS);
+			return;
+		}
+		txi = ew_tunnel_find(t, EW_ENCAP_VXLAN,
+				(uint32_t)vx[4] << 16 | vx[5] << 8 | vx[6], src);
+		if (unlikely(txi < 0)) {
+			drop(w, m, ifx, EW_DROP_TUNNEL_UNKNOWN);
+			return;
+		}
+		w->st->tunnel[txi].rx_packets++;
+		w->st->tunnel[txi].rx_bytes += len;
+		rte_pktmbuf_adj(m, (uint16_t)(ihl + 16));
+		in = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+		type = rte_be_to_cpu_16(in->ether_type);
+		if (type == RTE_ETHER_TYPE_ARP) {
+			punt(w, m, EW_PUNT_OV_ARP, ifx, (uint16_t)txi, 0, 0);
+			return;
+		}
+		if (unlikely(type != RTE_ETHER_TYPE_IPV4 ||
+				!(rte_is_same_ether_addr(&in->dst_addr, &p->mac) ||
+				  rte_is_broadcast_ether_addr(&in->dst_addr)))) {
+			drop(w, m, ifx, EW_DROP_INNER_L2);
+			return;
+		}
+		rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
+		inner_ipv4(w, t, m, ifx, (unsigned int)txi);
+		return;
+	}
+	if (ip->next_proto_id == IPPROTO_GRE) {
+		uint32_t hl = 8, key;
+
+		if (unlikely(len < ihl + 4)) {
+			drop(w, m, ifx, EW_DROP_RUNT);
+			return;
+		}
+		/* C R K S s Recur(3) | flags(5) ver(3): want K, version 0;
+		 * a sequence number is accepted and ignored. */
+		if (unlikely((l4[0] & 0xcf) != 0 || !(l4[0] & 0x20) ||
+				(l4[1] & 0x07) != 0)) {
+			drop(w, m, ifx, EW_DROP_GRE_FLAGS);
+			return;
+		}
+		if (l4[0] & 0x10)
+			hl += 4;
+		if (unlikely(len < ihl + hl)) {
+			drop(w, m, ifx, EW_DROP_RUNT);
+			return;
+		}
+		if (unlikely((l4[2] << 8 | l4[3]) != RTE_ETHER_TYPE_IPV4)) {
+			drop(w, m, ifx, EW_DROP_GRE_PROTO);
+			return;
+		}
+		key = (uint32_t)l4[4] << 24 | (uint32_t)l4[5] << 16 |
+				(uint32_t)l4[6] << 8 | l4[7];
+		txi = key > 0xffffff ? -1 :
+				ew_tunnel_find(t, EW_ENCAP_GRE, key, src);
+		if (unlikely(txi < 0)) {
+			drop(w, m, ifx, EW_DROP_TUNNEL_UNKNOWN);
+			return;
+		}
+		w->st->tunnel[txi].rx_packets++;
+		w->st->tunnel[txi].rx_bytes += len;
+		rte_pktmbuf_adj(m, (uint16_t)(ihl + hl));
+		inner_ipv4(w, t, m, ifx, (unsigned int)txi);
+		return;
+	}
+	drop(w, m, ifx, EW_DROP_WAN_PROTO);
+}
+
+static inline void
+process_one(struct ew_worker *w, const struct ew_tables *t, unsigned int ifx,
+		struct rte_mbuf *m)
+{
+	const struct ew_port *p = &t->ports[ifx];
+	const struct rte_ether_hdr *eth;
+	int type;
+
+	w->st->port[ifx].rx_packets++;
+	w->st->port[ifx].rx_bytes += rte_pktmbuf_pkt_len(m);
+	type = l2_parse(w, m, ifx);
+	if (type < 0)
+		return;
+	if (type == RTE_ETHER_TYPE_ARP) {
+		punt(w, m, EW_PUNT_ARP, ifx, EW_TX_NONE, 0, 0);
+		return;
+	}
+	if (type != RTE_ETHER_TYPE_IPV4) {
+		drop(w, m, ifx, EW_DROP_L2_PROTO);
+		return;
+	}
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	if (unlikely(!rte_is_same_ether_addr(&eth->dst_addr, &p->mac))) {
+		drop(w, m, ifx, EW_DROP_L2_NOT_US);
+		return;
+	}
+	if (p->role == EW_ROLE_LAN)
+		lan_ipv4(w, t, m, ifx);
+	else
+		wan_ipv4(w, t, m, ifx);
+}
+
+void
+ew_worker_rx(struct ew_worker *w, const struct ew_tables *t, unsigned int ifx,
+		struct rte_mbuf **pkts, uint16_t n)
+{
+	uint16_t i;
+
+	for (i = 0; i < n && i < PREFETCH_AHEAD; i++)
+		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
+	for (i = 0; i < n; i++) {
+		if (i + PREFETCH_AHEAD < n)
+			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
+		process_one(w, t, ifx, pkts[i]);
+	}
+}
+
+void
+ew_worker_init(struct ew_worker *w, struct ew_dp *dp, unsigned int idx,
+		struct ew_lcore_stats *st)
+{
+	memset(w, 0, sizeof(*w));
+	w->dp = dp;
+	w->idx = idx;
+	w->st = st;
+}
+
+/* Packets the control thread built, sent from worker 0's queues. */
+static void
+drain_ctl(struct ew_worker *w, const struct ew_tables *t)
+{
+	struct rte_mbuf *pk[EW_BURST];
+	unsigned int ifx, n, i;
+
+	for (ifx = 0; ifx < t->n_ports; ifx++) {
+		n = rte_ring_sc_dequeue_burst(w->dp->ctl_tx[ifx], (void **)pk,
+				EW_BURST, NULL);
+		for (i = 0; i < n; i++)
+			tx(w, t, ifx, pk[i]);
+	}
+}
+
+int
+ew_worker_main(void *arg)
+{
+	struct ew_dp *dp = arg;
+	unsigned int lcore = rte_lcore_id(), idx, ifx, idle = 0;
+	struct ew_worker *w;
+	struct rte_mbuf *pkts[EW_BURST];
+
+	for (idx = 0; idx < dp->n_workers; idx++)
+		if (dp->worker_lcore[idx] == lcore)
+			break;
+	if (idx == dp->n_workers)
+		return -1;
+	w = rte_zmalloc("ew_worker", sizeof(*w), RTE_CACHE_LINE_SIZE);
+	if (w == NULL)
+		return -1;
+	ew_worker_init(w, dp, idx, &dp->stats[lcore]);
+	rte_rcu_qsbr_thread_register(dp->qs, idx);
+	rte_rcu_qsbr_thread_online(dp->qs, idx);
+
+	while (!dp->stop) {
+		const struct ew_tables *t = __atomic_load_n(&dp->tables,
+				__ATOMIC_ACQUIRE);
+		unsigned int got = 0;
+
+		for (ifx = 0; ifx < t->n_ports; ifx++) {
+			uint16_t n = rte_eth_rx_burst(t->ports[ifx].port_id,
+					(uint16_t)idx, pkts, EW_BURST);
+
+			if (n == 0)
+				continue;
+			got += n;
+			ew_worker_rx(w, t, ifx, pkts, n);
+		}
+		if (idx == 0)
+			drain_ctl(w, t);
+		ew_worker_flush(w, t);
+		rte_rcu_qsbr_quiescent(dp->qs, idx);
+
+		/* Idle back-off (l3fwd-power style): after a run of empty
+		 * polls, sleep in growing steps up to 500 us; traffic brings
+		 * the worker straight back to polling. */
+		if (got != 0 || dp->idle == EW_IDLE_POLL) {
+			idle = 0;
+			continue;
+		}
+		if (++idle < 256)
+			continue;
+		rte_rcu_qsbr_thread_offline(dp->qs, idx);
+		usleep(idle < 1024 ? 10 : idle < 4096 ? 100 : 500);
+		rte_rcu_qsbr_thread_online(dp->qs, idx);
+	}
+	ew_worker_flush(w, dp->tables);
+	rte_rcu_qsbr_thread_offline(dp->qs, idx);
+	rte_rcu_qsbr_thread_unregister(dp->qs, idx);
+	rte_free(w);
+	return 0;
+}

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef EW_WORKER_H
+#define EW_WORKER_H
+
+/*
+ * One worker's context (cache aligned, set up before the loop, as in
+ * l3fwd) and the per-burst processing, exposed so that tests and fuzzers
+ * can drive it without ports: ew_worker_rx() consumes a burst that arrived
+ * on interface IFX; every packet ends up in a tx buffer, a punt buffer, or
+ * freed and counted as a drop. ew_worker_flush() sends the buffers.
+ */
+
+#include "fastpath/dataplane.h"
+
+struct ew_txbuf {
+	uint16_t n;
+	struct rte_mbuf *m[EW_BURST * 2];
+};
+
+struct ew_worker {
+	struct ew_dp *dp;
+	unsigned int idx;		/* worker index = queue id */
+	struct ew_lcore_stats *st;
+	struct ew_txbuf tx[EW_MAX_IFACES];
+	uint16_t n_punt;
+	struct rte_mbuf *punt[EW_BURST * 2];
+} __rte_cache_aligned;
+
+void ew_worker_init(struct ew_worker *w, struct ew_dp *dp, unsigned int idx,
+		struct ew_lcore_stats *st);
+void ew_worker_rx(struct ew_worker *w, const struct ew_tables *t,
+		unsigned int ifx, struct rte_mbuf **pkts, uint16_t n);
+/* Transmit buffered packets and hand punts to the control thread. */
+void ew_worker_flush(struct ew_worker *w, const struct ew_tables *t);
+
+#endif /* EW_WORKER_H */

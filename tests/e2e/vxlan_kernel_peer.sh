@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# edgeway (site A) <-> underlay router <-> site B as a Linux kernel VXLAN
+# peer (VNI 100). Ping both ways, a 5 s iperf3 TCP run, and the wire format
+# of what crosses the underlay checked with tshark.
+#
+#  hostA 10.1.0.10 --lan-- [edgeway A] --inet 198.51.100.1-- router --
+#      -- 203.0.113.2 siteB (vxlan100 169.254.100.2) --lan-- hostB 10.2.0.10
+set -u
+. "$(dirname "$0")/../lib/lab.sh"
+lab_init
+
+lab_ns ha; lab_ns ea; lab_ns r; lab_ns sb; lab_ns hb
+lab_veth ha h0 ea lan0
+lab_veth ea wan0 r ra
+lab_veth r rb sb wan0
+lab_veth sb lan0 hb h0
+
+lab_exec ha ip addr add 10.1.0.10/24 dev h0
+lab_exec ha ip route add default via 10.1.0.1
+lab_exec r ip addr add 198.51.100.254/24 dev ra
+lab_exec r ip addr add 203.0.113.254/24 dev rb
+lab_exec r sysctl -qw net.ipv4.ip_forward=1
+lab_exec sb ip addr add 203.0.113.2/24 dev wan0
+lab_exec sb ip route add default via 203.0.113.254
+lab_exec sb ip link add vxlan100 type vxlan id 100 remote 198.51.100.1 local 203.0.113.2 dstport 4789
+lab_exec sb ip addr add 169.254.100.2/24 dev vxlan100
+lab_exec sb ip link set vxlan100 up
+lab_exec sb ip addr add 10.2.0.1/24 dev lan0
+lab_exec sb ip route add 10.1.0.0/16 via 169.254.100.1 dev vxlan100
+lab_exec sb sysctl -qw net.ipv4.ip_forward=1
+lab_exec hb ip addr add 10.2.0.10/24 dev h0
+lab_exec hb ip route add default via 10.2.0.1
+
+cat >"$LAB_DIR/a.yaml" <<EOF
+node: { name: site-a }
+dataplane:
+  workers: 1
+  eal: [--no-huge, -m, "512", --no-pci, --file-prefix, ew-kp-$LAB_ID]
+  mbufs: 8192
+control: { socket: $LAB_DIR/a.sock }
+interfaces:
+  - { name: lan0, role: lan, device: "net_af_packet0,iface=lan0", address: 10.1.0.1/24 }
+  - { name: inet, role: wan, device: "net_af_packet1,iface=wan0", address: 198.51.100.1/24, gateway: 198.51.100.254 }
+overlays:
+  - name: gold
+    id: 100
+    encap: vxlan
+    address: 169.254.100.1/24
+    tunnels:
+      - { name: to-b, wan: inet, remote: 203.0.113.2, peer: 169.254.100.2 }
+    routes:
+      - { prefix: 10.2.0.0/16, via: to-b }
+EOF
+ew_start a ea "$LAB_DIR/a.yaml" || exit 1
+
+cap_start r ra "$LAB_DIR/ul.pcap" udp port 4789
+
+check "ping A->B across the kernel VXLAN peer" \
+	wait_for 10 quiet lab_exec ha ping -c 1 -W 1 10.2.0.10
+check "ping B->A" quiet lab_exec hb ping -c 3 -i 0.2 -W 2 10.1.0.10
+check "ping edgeway's overlay address from site B" \
+	quiet lab_exec sb ping -c 2 -i 0.2 -W 2 169.254.100.1
+check "ping edgeway's LAN address from host A" \
+	quiet lab_exec ha ping -c 2 -i 0.2 -W 2 10.1.0.1
+cap_stop
+
+lab_exec hb iperf3 -s -1 -D -I "$LAB_DIR/iperf.pid" >/dev/null 2>&1
+sleep 0.5
+[ -s "$LAB_DIR/iperf.pid" ] && LAB_PIDS+=("$(cat "$LAB_DIR/iperf.pid")")
+lab_exec ha timeout 30 iperf3 -c 10.2.0.10 -t 5 -J >"$LAB_DIR/iperf.json" 2>&1
+rc=$?
+bps=$(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(int(d["end"]["sum_received"]["bits_per_second"]))' "$LAB_DIR/iperf.json" 2>/dev/null || echo 0)
+echo "iperf3 TCP A->B over kernel VXLAN peer: $((bps / 1000000)) Mbit/s"
+check "iperf3 TCP 5 s run completes" [ "$rc" -eq 0 -a "$bps" -gt 0 ]
+
+# large DF packets: PMTU discovery through edgeway (frag needed, MTU 1450)
+out=$(lab_exec ha ping -c 2 -W 2 -M do -s 1472 10.2.0.10 2>&1)
+check "DF packet over the overlay MTU gets ICMP frag needed (mtu 1450)" \
+	grep -q "mtu = 1450\|mtu=1450\|Frag needed" <<<"$out"
+check "non-DF packet over the overlay MTU is fragmented and delivered" \
+	quiet lab_exec ha ping -c 2 -W 2 -M dont -s 1472 10.2.0.10
+
+fields=$(tshark -r "$LAB_DIR/ul.pcap" -Y 'vxlan && ip.src==198.51.100.1' -T fields -E occurrence=f \
+	-e ip.src -e ip.dst -e vxlan.vni -e udp.dstport -e ip.flags.df 2>/dev/null | head -1)
+echo "first VXLAN packet from A on the underlay: $fields"
+check "underlay shows VXLAN VNI 100 198.51.100.1 -> 203.0.113.2, DF set" \
+	grep -qE '^198\.51\.100\.1	203\.0\.113\.2	100	4789	(1|True|true)' <<<"$fields"
+inner=$(tshark -r "$LAB_DIR/ul.pcap" -Y 'vxlan && ip.src==198.51.100.1 && icmp' -T fields -E occurrence=l -e ip.src -e ip.dst 2>/dev/null | head -1)
+check "inner packet is 10.1.0.10 -> 10.2.0.10" grep -qP '^10\.1\.0\.10\t10\.2\.0\.10$' <<<"$inner"
+ports=$(tshark -r "$LAB_DIR/ul.pcap" -Y 'vxlan && ip.src==198.51.100.1' -T fields -e udp.srcport 2>/dev/null | sort -u)
+check "outer UDP source ports in 49152-65535" \
+	awk '$1 < 49152 || $1 > 65535 { bad=1 } END { exit bad }' <<<"$ports"
+
+ew_dump a
+ew_stop a
+check "edgewayd exits 0 on SIGTERM" [ $? -eq 0 ]
+lab_done

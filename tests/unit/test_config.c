@@ -1,0 +1,366 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Config loader: the SPEC example loads; every kind of mistake is reported
+ * with its line and column. */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config/config.h"
+
+static const char base[] =
+	"node:\n"				/* 1 */
+	"  name: site-a\n"			/* 2 */
+	"interfaces:\n"				/* 3 */
+	"  - name: lan0\n"			/* 4 */
+	"    role: lan\n"			/* 5 */
+	"    device: net_null0\n"		/* 6 */
+	"    address: 10.1.0.1/24\n"		/* 7 */
+	"  - name: inet\n"			/* 8 */
+	"    role: wan\n"			/* 9 */
+	"    device: net_null1\n"		/* 10 */
+	"    address: 198.51.100.1/24\n"	/* 11 */
+	"    gateway: 198.51.100.254\n"		/* 12 */
+	"overlays:\n"				/* 13 */
+	"  - name: gold\n"			/* 14 */
+	"    id: 100\n"				/* 15 */
+	"    encap: vxlan\n"			/* 16 */
+	"    address: 169.254.100.1/24\n"	/* 17 */
+	"    tunnels:\n"			/* 18 */
+	"      - { name: to-b, wan: inet, remote: 203.0.113.2, peer: 169.254.100.2 }\n" /* 19 */
+	"    routes:\n"				/* 20 */
+	"      - { prefix: 10.2.0.0/16, via: to-b }\n";	/* 21 */
+
+/* Load TEXT; expect failure with exactly MSG among the messages. */
+static void
+expect_error(const char *text, const char *msg)
+{
+	struct ew_diag d;
+	struct ew_config *cfg;
+	unsigned int i;
+
+	cfg = ew_config_load_string("t.yaml", text, strlen(text), &d);
+	if (cfg != NULL) {
+		ew_config_free(cfg);
+		fail_msg("loaded, expected: %s", msg);
+	}
+	assert_true(d.n > 0);
+	for (i = 0; i < d.n && i < EW_DIAG_MAX; i++)
+		if (strcmp(d.msg[i], msg) == 0)
+			return;
+	fail_msg("got:      %s\nexpected: %s", d.msg[0], msg);
+}
+
+/* BASE with line LINE (1-based) replaced by REPL (which may hold several
+ * lines or be empty). */
+static char *
+edit(int line, const char *repl)
+{
+	static char buf[8192];
+	const char *p = base;
+	int l = 1;
+
+	buf[0] = '\0';
+	while (*p != '\0') {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p + 1) : strlen(p);
+
+		if (l == line)
+			strcat(buf, repl);
+		else
+			strncat(buf, p, n);
+		p += n;
+		l++;
+	}
+	return buf;
+}
+
+static char *
+append(const char *more)
+{
+	static char buf[8192];
+
+	snprintf(buf, sizeof(buf), "%s%s", base, more);
+	return buf;
+}
+
+static void
+t_base_loads(void **state)
+{
+	struct ew_diag d;
+	struct ew_config *c = ew_config_load_string("t.yaml", base, strlen(base), &d);
+
+	assert_non_null(c);
+	assert_int_equal(c->n_ifaces, 2);
+	assert_int_equal(c->ifaces[1].gateway, 0xc63364fe);
+	assert_int_equal(c->n_overlays, 1);
+	assert_int_equal(c->overlays[0].mtu, 1450);	/* 1500 - VXLAN */
+	assert_true(c->overlays[0].mss_clamp);
+	assert_int_equal(c->overlays[0].routes[0].tunnel, 0);
+	assert_int_equal(c->overlays[0].tunnels[0].wan, 1);
+	assert_int_equal(c->workers, 1);
+	assert_int_equal(c->idle, EW_IDLE_ADAPTIVE);
+	assert_int_equal(c->monitor.interval_ms, 100);
+	assert_string_equal(c->socket, "/run/edgeway/edgeway.sock");
+	ew_config_free(c);
+}
+
+static void
+t_spec_example(void **state)
+{
+	struct ew_diag d;
+	struct ew_config *c = ew_config_load(SRCDIR "/config/examples/spec.yaml", &d);
+
+	if (c == NULL)
+		ew_diag_print(&d, stderr);
+	assert_non_null(c);
+	assert_int_equal(c->n_ifaces, 3);
+	assert_int_equal(c->n_overlays, 2);
+	assert_int_equal(c->overlays[1].mtu, 1472);	/* 1500 - GRE with key */
+	assert_int_equal(c->overlays[1].routes[0].tunnel, 0);
+	assert_int_equal(c->n_classes, 2);
+	assert_int_equal(c->classes[0].match[0].proto, 17);
+	assert_int_equal(c->classes[0].match[0].dport_lo, 5000);
+	assert_int_equal(c->classes[0].match[0].dport_hi, 5100);
+	assert_int_equal(c->classes[0].match[0].ingress_mask, 1);
+	assert_int_equal(c->classes[0].overlays[0], 1);
+	assert_int_equal(c->classes[0].balance, EW_BALANCE_FLOW);
+	assert_true(c->classes[0].sla.latency_ms == 50);
+	assert_int_equal(c->classes[1].n_match, 0);
+	ew_config_free(c);
+}
+
+static void
+t_unknown_key(void **state)
+{
+	expect_error(edit(7, "    address: 10.1.0.1/24\n    colour: red\n"),
+		"t.yaml:8:5: error: interface: unknown key 'colour' (expected one of: name, role, device, address, gateway, mtu, routes)");
+}
+
+static void
+t_wrong_type(void **state)
+{
+	expect_error("node: { name: a }\ninterfaces: lan0\n",
+		"t.yaml:2:13: error: interfaces: expected a list, got a scalar");
+	expect_error(edit(2, "  name: [a, b]\n"),
+		"t.yaml:2:9: error: node.name: expected a scalar, got a list");
+	expect_error(edit(15, "    id: [1, 2]\n"),
+		"t.yaml:15:9: error: overlay 'gold': id: expected a scalar, got a list");
+}
+
+static void
+t_id_range(void **state)
+{
+	expect_error(edit(15, "    id: 0\n"),
+		"t.yaml:15:9: error: overlay 'gold': id 0 out of range 1..16777215");
+	expect_error(edit(15, "    id: 16777216\n"),
+		"t.yaml:15:9: error: overlay 'gold': id 16777216 out of range 1..16777215");
+	expect_error(edit(15, "    id: ten\n"),
+		"t.yaml:15:9: error: overlay 'gold': id: 'ten' is not a number");
+}
+
+static void
+t_bad_cidr(void **state)
+{
+	expect_error(edit(7, "    address: 10.1.0.300/24\n"),
+		"t.yaml:7:14: error: interface address: '10.1.0.300/24' is not an IPv4 prefix (a.b.c.d/len)");
+	expect_error(edit(7, "    address: 10.1.0.1/33\n"),
+		"t.yaml:7:14: error: interface address: '10.1.0.1/33' is not an IPv4 prefix (a.b.c.d/len)");
+	expect_error(edit(7, "    address: 10.1.0.1\n"),
+		"t.yaml:7:14: error: interface address: '10.1.0.1' is not an IPv4 prefix (a.b.c.d/len)");
+	expect_error(edit(21, "      - { prefix: 10.2.0.1/16, via: to-b }\n"),
+		"t.yaml:21:19: error: route prefix: '10.2.0.1/16' has host bits set (did you mean 10.2.0.0/16?)");
+	expect_error(edit(12, "    gateway: 198.51.100\n"),
+		"t.yaml:12:14: error: interface gateway: '198.51.100' is not an IPv4 address");
+}
+
+static void
+t_duplicate_name(void **state)
+{
+	expect_error(edit(8, "  - name: lan0\n"),
+		"t.yaml:8:5: error: interface 'lan0': duplicate name (first at line 4)");
+	expect_error(append(
+		"  - { name: gold, id: 200, encap: gre, address: 169.254.200.1/24 }\n"),
+		"t.yaml:22:5: error: overlay 'gold': duplicate name (first at line 14)");
+}
+
+static void
+t_duplicate_id(void **state)
+{
+	expect_error(append(
+		"  - { name: silver, id: 100, encap: gre, address: 169.254.200.1/24 }\n"),
+		"t.yaml:22:5: error: overlay 'silver': id 100 already used by overlay 'gold'");
+}
+
+static void
+t_duplicate_key(void **state)
+{
+	expect_error(edit(15, "    id: 100\n    id: 101\n"),
+		"t.yaml:16:5: error: overlay: duplicate key 'id'");
+}
+
+static void
+t_missing_key(void **state)
+{
+	expect_error(edit(16, ""),
+		"t.yaml:14:5: error: overlay: missing required key 'encap'");
+}
+
+static void
+t_dangling_tunnel_wan(void **state)
+{
+	expect_error(edit(19, "      - { name: to-b, wan: lte, remote: 203.0.113.2, peer: 169.254.100.2 }\n"),
+		"t.yaml:19:28: error: tunnel 'to-b': wan 'lte' is not a configured interface");
+	expect_error(edit(19, "      - { name: to-b, wan: lan0, remote: 203.0.113.2, peer: 169.254.100.2 }\n"),
+		"t.yaml:19:28: error: tunnel 'to-b': interface 'lan0' has role lan, not wan");
+}
+
+static void
+t_dangling_route_via(void **state)
+{
+	expect_error(edit(21, "      - { prefix: 10.2.0.0/16, via: to-c }\n"),
+		"t.yaml:21:37: error: overlay 'gold': route 10.2.0.0/16 via 'to-c': no tunnel of this overlay has that name or peer address");
+	/* a peer address resolves too */
+	{
+		struct ew_diag d;
+		const char *s = edit(21, "      - { prefix: 10.2.0.0/16, via: 169.254.100.2 }\n");
+		struct ew_config *c = ew_config_load_string("t.yaml", s, strlen(s), &d);
+
+		assert_non_null(c);
+		ew_config_free(c);
+	}
+}
+
+static void
+t_dangling_class_overlay(void **state)
+{
+	expect_error(append("classes:\n  - { name: video, overlays: [gold, bronze] }\n"),
+		"t.yaml:23:37: error: class 'video': overlay 'bronze' is not configured");
+	expect_error(append("classes:\n  - name: video\n    match:\n      - { ingress: inet }\n    overlays: [gold]\n"),
+		"t.yaml:25:20: error: class 'video': ingress 'inet' is a wan interface; classes apply to LAN traffic");
+}
+
+static void
+t_class_order(void **state)
+{
+	expect_error(append("classes:\n  - { name: all, overlays: [gold] }\n"
+			"  - { name: video, match: [{ proto: udp }], overlays: [gold] }\n"),
+		"t.yaml:23:5: error: class 'all' has no match and catches everything, so class 'video' after it can never match; put it last");
+}
+
+static void
+t_syntax(void **state)
+{
+	expect_error("node:\n  name: [a\n",
+		"t.yaml:3:1: error: YAML: did not find expected ',' or ']' while parsing a flow sequence");
+	expect_error("", "t.yaml:1:1: error: the file is empty");
+}
+
+static void
+t_semantics(void **state)
+{
+	expect_error(edit(12, "    gateway: 10.9.9.9\n"),
+		"t.yaml:8:5: error: interface 'inet': gateway 10.9.9.9 is not a host in inet");
+	expect_error(edit(19, "      - { name: to-b, wan: inet, remote: 203.0.113.2, peer: 169.254.101.2 }\n"),
+		"t.yaml:19:9: error: tunnel 'to-b': peer 169.254.101.2 is not another host in overlay subnet 169.254.100.1/24");
+	expect_error(edit(17, "    address: 10.1.0.5/24\n"),
+		"t.yaml:14:5: error: overlay 'gold': subnet 10.1.0.5/24 overlaps interface 'lan0'");
+	expect_error(edit(15, "    id: 100\n    mtu: 1480\n"),
+		"t.yaml:14:5: error: overlay 'gold': mtu 1480 does not fit the underlay (wan mtu 1500 minus 50 bytes of vxlan is 1450)");
+	expect_error(edit(9, "    role: lan\n"),
+		"t.yaml:4:5: error: interfaces: no interface has role wan");
+	expect_error(append("classes:\n  - name: c\n    match: [{ dst_port: 80 }]\n    overlays: [gold]\n"),
+		"t.yaml:24:13: error: class 'c': ports need proto tcp or udp");
+}
+
+static void
+t_names(void **state)
+{
+	expect_error(edit(2, "  name: Site_A\n"),
+		"t.yaml:2:9: error: node.name: 'Site_A' is not a valid name ([a-z0-9-]{1,31})");
+	expect_error(edit(4, "  - name: a-very-long-interface-name\n"),
+		"t.yaml:4:11: error: interface name: 'a-very-long-interface-name' is not a valid name ([a-z0-9-]{1,15})");
+}
+
+static void
+t_too_big(void **state)
+{
+	size_t n = EW_CONFIG_MAX_BYTES + 10;
+	char *big = malloc(n + 1);
+	struct ew_diag d;
+
+	memset(big, '#', n);
+	big[n] = '\0';
+	assert_null(ew_config_load_string("t.yaml", big, n, &d));
+	assert_string_equal(d.msg[0],
+		"t.yaml:1:1: error: file is 1048586 bytes, larger than the 1048576 byte limit");
+	free(big);
+}
+
+static void
+t_many_errors(void **state)
+{
+	struct ew_diag d;
+	const char *s = edit(7, "    address: nope\n    mtu: 1\n    colour: red\n");
+
+	assert_null(ew_config_load_string("t.yaml", s, strlen(s), &d));
+	assert_int_equal(d.n, 3);	/* all reported, not just the first */
+}
+
+static void
+t_addr_helpers(void **state)
+{
+	struct ew_prefix p;
+	uint32_t a;
+	char buf[40];
+
+	assert_int_equal(ew_parse_ipv4("1.2.3.4", &a), 0);
+	assert_int_equal(a, 0x01020304);
+	assert_int_equal(ew_parse_ipv4("1.2.3", &a), -1);
+	assert_int_equal(ew_parse_ipv4("1.2.3.4.5", &a), -1);
+	assert_int_equal(ew_parse_ipv4("01.2.3.256", &a), -1);
+	assert_int_equal(ew_parse_prefix("10.0.0.0/8", &p), 0);
+	assert_int_equal(p.len, 8);
+	assert_int_equal(ew_parse_prefix("10.0.0.0/", &p), -1);
+	assert_int_equal(ew_parse_prefix("10.0.0.0/-1", &p), -1);
+	assert_string_equal(ew_prefix_str(&p, buf, sizeof(buf)), "10.0.0.0/8");
+	assert_true(ew_prefix_contains(&p, 0x0affffff));
+	assert_false(ew_prefix_contains(&p, 0x0b000000));
+	p.len = 0;
+	assert_true(ew_prefix_contains(&p, 0xffffffff));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_base_loads),
+		cmocka_unit_test(t_spec_example),
+		cmocka_unit_test(t_unknown_key),
+		cmocka_unit_test(t_wrong_type),
+		cmocka_unit_test(t_id_range),
+		cmocka_unit_test(t_bad_cidr),
+		cmocka_unit_test(t_duplicate_name),
+		cmocka_unit_test(t_duplicate_id),
+		cmocka_unit_test(t_duplicate_key),
+		cmocka_unit_test(t_missing_key),
+		cmocka_unit_test(t_dangling_tunnel_wan),
+		cmocka_unit_test(t_dangling_route_via),
+		cmocka_unit_test(t_dangling_class_overlay),
+		cmocka_unit_test(t_class_order),
+		cmocka_unit_test(t_syntax),
+		cmocka_unit_test(t_semantics),
+		cmocka_unit_test(t_names),
+		cmocka_unit_test(t_too_big),
+		cmocka_unit_test(t_many_errors),
+		cmocka_unit_test(t_addr_helpers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
