@@ -117,7 +117,7 @@ build_overlays(struct ew_tables *t, const struct ew_config *cfg)
 	for (o = 0; o < cfg->n_overlays; o++) {
 		const struct ew_overlay_cfg *oc = &cfg->overlays[o];
 		struct ew_overlay *ov = &t->ov[o];
-		unsigned int first = tx;
+		unsigned int first = tx, nr;
 		uint32_t *addr, *val;
 		uint8_t *len;
 		int rc;
@@ -147,17 +147,34 @@ build_overlays(struct ew_tables *t, const struct ew_config *cfg)
 			snprintf(tu->name, sizeof(tu->name), "%s", tc->name);
 			ew_tunnel_tpl_build(tu, wan);
 		}
-		addr = calloc(oc->n_routes + 1, sizeof(*addr));
-		val = calloc(oc->n_routes + 1, sizeof(*val));
-		len = calloc(oc->n_routes + 1, sizeof(*len));
+		/* configured routes, plus each tunnel's peer as a connected
+		 * /32 unless a route for exactly that was configured */
+		nr = oc->n_routes + oc->n_tunnels;
+		addr = calloc(nr + 1, sizeof(*addr));
+		val = calloc(nr + 1, sizeof(*val));
+		len = calloc(nr + 1, sizeof(*len));
 		rc = (addr == NULL || val == NULL || len == NULL) ? -1 : 0;
-		for (k = 0; rc == 0 && k < oc->n_routes; k++) {
-			addr[k] = oc->routes[k].prefix.addr;
-			len[k] = oc->routes[k].prefix.len;
-			val[k] = first + oc->routes[k].tunnel;
+		for (nr = 0, k = 0; rc == 0 && k < oc->n_routes; k++, nr++) {
+			addr[nr] = oc->routes[k].prefix.addr;
+			len[nr] = oc->routes[k].prefix.len;
+			val[nr] = first + oc->routes[k].tunnel;
+		}
+		for (k = 0; rc == 0 && k < oc->n_tunnels; k++) {
+			unsigned int j;
+
+			for (j = 0; j < oc->n_routes; j++)
+				if (oc->routes[j].prefix.len == 32 &&
+						oc->routes[j].prefix.addr == oc->tunnels[k].peer)
+					break;
+			if (j < oc->n_routes)
+				continue;
+			addr[nr] = oc->tunnels[k].peer;
+			len[nr] = 32;
+			val[nr] = first + k;
+			nr++;
 		}
 		if (rc == 0)
-			rc = ew_lpm_build(&ov->fib, addr, len, val, oc->n_routes);
+			rc = ew_lpm_build(&ov->fib, addr, len, val, nr);
 		free(addr);
 		free(val);
 		free(len);

@@ -8,50 +8,15 @@
 #      -- 203.0.113.2 siteB (vxlan100 169.254.100.2) --lan-- hostB 10.2.0.10
 set -u
 . "$(dirname "$0")/../lib/lab.sh"
+. "$(dirname "$0")/../lib/topo.sh"
 lab_init
 
-lab_ns ha; lab_ns ea; lab_ns r; lab_ns sb; lab_ns hb
-lab_veth ha h0 ea lan0
-lab_veth ea wan0 r ra
-lab_veth r rb sb wan0
-lab_veth sb lan0 hb h0
-
-lab_exec ha ip addr add 10.1.0.10/24 dev h0
-lab_exec ha ip route add default via 10.1.0.1
-lab_exec r ip addr add 198.51.100.254/24 dev ra
-lab_exec r ip addr add 203.0.113.254/24 dev rb
-lab_exec r sysctl -qw net.ipv4.ip_forward=1
-lab_exec sb ip addr add 203.0.113.2/24 dev wan0
-lab_exec sb ip route add default via 203.0.113.254
+topo_peer
 lab_exec sb ip link add vxlan100 type vxlan id 100 remote 198.51.100.1 local 203.0.113.2 dstport 4789
 lab_exec sb ip addr add 169.254.100.2/24 dev vxlan100
 lab_exec sb ip link set vxlan100 up
-lab_exec sb ip addr add 10.2.0.1/24 dev lan0
 lab_exec sb ip route add 10.1.0.0/16 via 169.254.100.1 dev vxlan100
-lab_exec sb sysctl -qw net.ipv4.ip_forward=1
-lab_exec hb ip addr add 10.2.0.10/24 dev h0
-lab_exec hb ip route add default via 10.2.0.1
-
-cat >"$LAB_DIR/a.yaml" <<EOF
-node: { name: site-a }
-dataplane:
-  workers: 1
-  eal: [--no-huge, -m, "512", --no-pci, --file-prefix, ew-kp-$LAB_ID]
-  mbufs: 8192
-control: { socket: $LAB_DIR/a.sock }
-interfaces:
-  - { name: lan0, role: lan, device: "net_af_packet0,iface=lan0", address: 10.1.0.1/24 }
-  - { name: inet, role: wan, device: "net_af_packet1,iface=wan0", address: 198.51.100.1/24, gateway: 198.51.100.254 }
-overlays:
-  - name: gold
-    id: 100
-    encap: vxlan
-    address: 169.254.100.1/24
-    tunnels:
-      - { name: to-b, wan: inet, remote: 203.0.113.2, peer: 169.254.100.2 }
-    routes:
-      - { prefix: 10.2.0.0/16, via: to-b }
-EOF
+topo_peer_config vxlan 100 "$LAB_DIR/a.yaml"
 ew_start a ea "$LAB_DIR/a.yaml" || exit 1
 
 cap_start r ra "$LAB_DIR/ul.pcap" udp port 4789

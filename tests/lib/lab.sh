@@ -18,12 +18,16 @@ LAB_FAIL=0
 lab_init() {
 	LAB_ID=$(printf '%05d' $(( ($$ + RANDOM) % 100000 )))
 	LAB_DIR=$(mktemp -d "/tmp/ewlab.$LAB_ID.XXXX")
+	LAB_MAIN_PID=$BASHPID
 	trap lab_cleanup EXIT
 	trap 'exit 130' INT TERM
 }
 
 lab_cleanup() {
 	local p ns
+	# a backgrounded function runs in a subshell that inherits this trap:
+	# only the test's own shell tears the lab down
+	[ "$BASHPID" = "$LAB_MAIN_PID" ] || return 0
 	for p in "${LAB_PIDS[@]}"; do
 		kill -TERM "$p" 2>/dev/null
 	done
@@ -53,9 +57,11 @@ lab_ns() {
 # (a kernel sender would otherwise leave TCP/UDP checksums unfinished).
 lab_veth() {
 	local n1=$1$LAB_ID i1=$2 n2=$3$LAB_ID i2=$4
-	ip link add "$i1" netns "$n1" type veth peer name "$i2" netns "$n2"
-	ip -n "$n1" link set "$i1" up
-	ip -n "$n2" link set "$i2" up
+	# explicit name/dev keywords: a short name like "al" would otherwise
+	# parse as a keyword abbreviation
+	ip link add name "$i1" netns "$n1" type veth peer name "$i2" netns "$n2" || return 1
+	ip -n "$n1" link set dev "$i1" up || return 1
+	ip -n "$n2" link set dev "$i2" up || return 1
 	ip netns exec "$n1" ethtool -K "$i1" tx off rx off >/dev/null 2>&1
 	ip netns exec "$n2" ethtool -K "$i2" tx off rx off >/dev/null 2>&1
 	return 0
@@ -153,15 +159,16 @@ quiet() {
 cap_start() {
 	local ns=$1$LAB_ID ifc=$2 file=$3
 	shift 3
-	ip netns exec "$ns" tcpdump -i "$ifc" -nn -U -s 200 -w "$file" "$@" 2>/dev/null &
+	ip netns exec "$ns" tcpdump -i "$ifc" -nn -U --immediate-mode -s 200 -w "$file" "$@" 2>/dev/null &
 	LAB_CAP_PID=$!
 	LAB_PIDS+=("$LAB_CAP_PID")
 	sleep 0.5
 }
 
 cap_stop() {
+	local pid=${1:-$LAB_CAP_PID}
 	sleep 0.3
-	kill -INT "$LAB_CAP_PID" 2>/dev/null
-	wait "$LAB_CAP_PID" 2>/dev/null
+	kill -INT "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
 	return 0
 }

@@ -1,0 +1,121 @@
+# SPDX-License-Identifier: BSD-3-Clause
+# Lab layouts shared by tests and the demo. Source after lab.sh and call
+# lab_init first.
+
+# topo_peer: edgeway A facing a far site B that is NOT an edgeway (the
+# caller adds a kernel tunnel device or a scapy peer in namespace "sb").
+#
+#  ha: 10.1.0.10 --h0|lan0-- ea (edgeway A: lan0 10.1.0.1/24,
+#      wan0 198.51.100.1/24 gw .254) --wan0|ra-- r (router:
+#      198.51.100.254, 203.0.113.254) --rb|wan0-- sb (203.0.113.2,
+#      lan0 10.2.0.1/24) --lan0|h0-- hb: 10.2.0.10
+topo_peer() {
+	lab_ns ha; lab_ns ea; lab_ns r; lab_ns sb; lab_ns hb
+	lab_veth ha h0 ea lan0
+	lab_veth ea wan0 r ra
+	lab_veth r rb sb wan0
+	lab_veth sb lan0 hb h0
+	lab_exec ha ip addr add 10.1.0.10/24 dev h0
+	lab_exec ha ip route add default via 10.1.0.1
+	lab_exec r ip addr add 198.51.100.254/24 dev ra
+	lab_exec r ip addr add 203.0.113.254/24 dev rb
+	lab_exec r sysctl -qw net.ipv4.ip_forward=1
+	lab_exec sb ip addr add 203.0.113.2/24 dev wan0
+	lab_exec sb ip route add default via 203.0.113.254
+	lab_exec sb ip addr add 10.2.0.1/24 dev lan0
+	lab_exec sb sysctl -qw net.ipv4.ip_forward=1
+	lab_exec hb ip addr add 10.2.0.10/24 dev h0
+	lab_exec hb ip route add default via 10.2.0.1
+}
+
+# topo_peer_config ENCAP ID FILE: edgeway A's config for topo_peer, one
+# overlay "gold" (ENCAP, ID) with a tunnel to 203.0.113.2.
+topo_peer_config() {
+	local encap=$1 id=$2 file=$3
+	cat >"$file" <<EOF
+node: { name: site-a }
+dataplane:
+  workers: 1
+  eal: [--no-huge, -m, "512", --no-pci, --file-prefix, ew-a-$LAB_ID]
+  mbufs: 8192
+control: { socket: $LAB_DIR/a.sock }
+interfaces:
+  - { name: lan0, role: lan, device: "net_af_packet0,iface=lan0", address: 10.1.0.1/24 }
+  - { name: inet, role: wan, device: "net_af_packet1,iface=wan0", address: 198.51.100.1/24, gateway: 198.51.100.254 }
+overlays:
+  - name: gold
+    id: $id
+    encap: $encap
+    address: 169.254.100.1/24
+    tunnels:
+      - { name: to-b, wan: inet, remote: 203.0.113.2, peer: 169.254.100.2 }
+    routes:
+      - { prefix: 10.2.0.0/16, via: to-b }
+EOF
+}
+
+# topo_two_sites: two edgeways, each with one LAN and two WANs (inet, lte)
+# through one underlay router.
+#
+#  ha 10.1.0.10 -- ea [lan0 10.1.0.1/24 | inet 198.51.100.1/25 | lte 203.0.113.1/25]
+#  hb 10.2.0.10 -- eb [lan0 10.2.0.1/24 | inet 198.51.100.129/25 | lte 203.0.113.129/25]
+#  r: 198.51.100.126 (ai), 203.0.113.126 (al), 198.51.100.254 (bi), 203.0.113.254 (bl)
+topo_two_sites() {
+	lab_ns ha; lab_ns ea; lab_ns r; lab_ns eb; lab_ns hb
+	lab_veth ha h0 ea lan0
+	lab_veth hb h0 eb lan0
+	lab_veth ea inet r ai
+	lab_veth ea lte r al
+	lab_veth eb inet r bi
+	lab_veth eb lte r bl
+	lab_exec ha ip addr add 10.1.0.10/24 dev h0
+	lab_exec ha ip route add default via 10.1.0.1
+	lab_exec hb ip addr add 10.2.0.10/24 dev h0
+	lab_exec hb ip route add default via 10.2.0.1
+	lab_exec r ip addr add 198.51.100.126/25 dev ai
+	lab_exec r ip addr add 203.0.113.126/25 dev al
+	lab_exec r ip addr add 198.51.100.254/25 dev bi
+	lab_exec r ip addr add 203.0.113.254/25 dev bl
+	lab_exec r sysctl -qw net.ipv4.ip_forward=1
+}
+
+# topo_site_config SIDE FILE [CLASSES]: config for edgeway SIDE (a or b) of
+# topo_two_sites: overlay gold (VXLAN 100 over inet) and silver (GRE 200
+# over lte), both routing the other site's LAN; CLASSES is appended as is.
+topo_site_config() {
+	local side=$1 file=$2 classes=${3:-}
+	local me=1 peer=2 lan=10.1 rlan=10.2 hi=1 rhi=129 gwi=126
+	if [ "$side" = b ]; then
+		me=2 peer=1 lan=10.2 rlan=10.1 hi=129 rhi=1 gwi=254
+	fi
+	cat >"$file" <<EOF
+node: { name: site-$side }
+dataplane:
+  workers: 1
+  eal: [--no-huge, -m, "512", --no-pci, --file-prefix, ew-$side-$LAB_ID]
+  mbufs: 8192
+control: { socket: $LAB_DIR/$side.sock }
+interfaces:
+  - { name: lan0, role: lan, device: "net_af_packet0,iface=lan0", address: $lan.0.1/24 }
+  - { name: inet, role: wan, device: "net_af_packet1,iface=inet", address: 198.51.100.$hi/25, gateway: 198.51.100.$gwi }
+  - { name: lte, role: wan, device: "net_af_packet2,iface=lte", address: 203.0.113.$hi/25, gateway: 203.0.113.$gwi }
+overlays:
+  - name: gold
+    id: 100
+    encap: vxlan
+    address: 169.254.100.$me/24
+    tunnels:
+      - { name: to-peer, wan: inet, remote: 198.51.100.$rhi, peer: 169.254.100.$peer }
+    routes:
+      - { prefix: $rlan.0.0/16, via: to-peer }
+  - name: silver
+    id: 200
+    encap: gre
+    address: 169.254.200.$me/24
+    tunnels:
+      - { name: to-peer-lte, wan: lte, remote: 203.0.113.$rhi, peer: 169.254.200.$peer }
+    routes:
+      - { prefix: $rlan.0.0/16, via: to-peer-lte }
+$classes
+EOF
+}
