@@ -1,0 +1,767 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Packet path without ports: header checks, LPM, encapsulation templates,
+ * and whole worker round trips (LAN -> VXLAN/GRE at site A, decap -> LAN
+ * at site B) on mbufs from a --no-huge mempool.
+ */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <rte_arp.h>
+#include <rte_eal.h>
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+#include <rte_udp.h>
+
+#include "config/config.h"
+#include "fastpath/encap.h"
+#include "fastpath/neigh.h"
+#include "fastpath/pkt.h"
+#include "fastpath/worker.h"
+
+static struct rte_mempool *mp;
+
+/* Site A: lan0 (ifx 0), inet (ifx 1, VXLAN gold, remote on-link), lte
+ * (ifx 2, GRE silver, remote behind the gateway). */
+static const char cfg_a[] =
+	"node: { name: a }\n"
+	"interfaces:\n"
+	"  - { name: lan0, role: lan, device: net_null0, address: 10.1.0.1/24,\n"
+	"      routes: [{ prefix: 10.1.128.0/17, via: 10.1.0.254 }] }\n"
+	"  - { name: inet, role: wan, device: net_null1, address: 198.51.100.1/24, gateway: 198.51.100.254 }\n"
+	"  - { name: lte, role: wan, device: net_null2, address: 203.0.113.1/25, gateway: 203.0.113.126 }\n"
+	"overlays:\n"
+	"  - name: gold\n    id: 100\n    encap: vxlan\n    address: 169.254.100.1/24\n"
+	"    tunnels: [{ name: to-b, wan: inet, remote: 198.51.100.2, peer: 169.254.100.2 }]\n"
+	"    routes: [{ prefix: 10.2.0.0/16, via: to-b }]\n"
+	"  - name: silver\n    id: 200\n    encap: gre\n    address: 169.254.200.1/24\n"
+	"    tunnels: [{ name: to-b, wan: lte, remote: 203.0.113.129, peer: 169.254.200.2 }]\n"
+	"    routes: [{ prefix: 10.2.0.0/16, via: to-b }, { prefix: 10.3.0.0/16, via: to-b }]\n"
+	"classes:\n"
+	"  - { name: gre-udp, match: [{ proto: udp, dst_port: 5000-5100 }], overlays: [silver] }\n"
+	"  - { name: default, overlays: [gold, silver] }\n";
+
+/* Site B: the mirror image. */
+static const char cfg_b[] =
+	"node: { name: b }\n"
+	"interfaces:\n"
+	"  - { name: lan0, role: lan, device: net_null0, address: 10.2.0.1/24 }\n"
+	"  - { name: inet, role: wan, device: net_null1, address: 198.51.100.2/24, gateway: 198.51.100.254 }\n"
+	"  - { name: lte, role: wan, device: net_null2, address: 203.0.113.129/25, gateway: 203.0.113.254 }\n"
+	"overlays:\n"
+	"  - name: gold\n    id: 100\n    encap: vxlan\n    address: 169.254.100.2/24\n"
+	"    tunnels: [{ name: to-a, wan: inet, remote: 198.51.100.1, peer: 169.254.100.1 }]\n"
+	"    routes: [{ prefix: 10.1.0.0/16, via: to-a }]\n"
+	"  - name: silver\n    id: 200\n    encap: gre\n    address: 169.254.200.2/24\n"
+	"    tunnels: [{ name: to-a, wan: lte, remote: 203.0.113.1, peer: 169.254.200.1 }]\n"
+	"    routes: [{ prefix: 10.1.0.0/16, via: to-a }]\n";
+
+static const struct rte_ether_addr mac_a[3] = {
+	{ { 0x02, 0xa0, 0, 0, 0, 0 } }, { { 0x02, 0xa0, 0, 0, 0, 1 } },
+	{ { 0x02, 0xa0, 0, 0, 0, 2 } } };
+static const struct rte_ether_addr mac_b[3] = {
+	{ { 0x02, 0xb0, 0, 0, 0, 0 } }, { { 0x02, 0xb0, 0, 0, 0, 1 } },
+	{ { 0x02, 0xb0, 0, 0, 0, 2 } } };
+static const struct rte_ether_addr mac_gw = { { 0x02, 0x99, 0, 0, 0, 0xfe } };
+static const struct rte_ether_addr mac_host_a = { { 0x02, 0x11, 0, 0, 0, 0x0a } };
+static const struct rte_ether_addr mac_host_b = { { 0x02, 0x22, 0, 0, 0, 0x0a } };
+static const struct rte_ether_addr mac_lanrtr = { { 0x02, 0x11, 0, 0, 0, 0xfe } };
+
+struct site {
+	struct ew_dp dp;
+	struct ew_tables *t;
+	struct ew_worker w;
+	struct ew_lcore_stats *st;
+};
+
+static struct site A, B;
+static unsigned int hash_seq;
+
+static void
+site_init(struct site *s, const char *text, const struct rte_ether_addr *macs)
+{
+	static const uint16_t ports[3] = { 0, 1, 2 };
+	struct ew_config *cfg;
+	struct ew_diag d;
+	char err[128], name[32];
+
+	memset(s, 0, sizeof(*s));
+	cfg = ew_config_load_string("t.yaml", text, strlen(text), &d);
+	if (cfg == NULL)
+		ew_diag_print(&d, stderr);
+	assert_non_null(cfg);
+	s->t = ew_tables_build(cfg, macs, ports, err, sizeof(err));
+	assert_non_null(s->t);
+	snprintf(name, sizeof(name), "neigh%u", hash_seq++);
+	s->dp.neigh = ew_neigh_create(name, NULL);
+	assert_non_null(s->dp.neigh);
+	s->dp.mp = mp;
+	s->dp.tables = s->t;
+	s->st = rte_zmalloc("st", sizeof(*s->st), 64);
+	assert_non_null(s->st);
+	ew_worker_init(&s->w, &s->dp, 0, s->st);
+}
+
+static void
+site_fini(struct site *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < EW_MAX_IFACES; i++)
+		rte_pktmbuf_free_bulk(s->w.tx[i].m, s->w.tx[i].n);
+	rte_pktmbuf_free_bulk(s->w.punt, s->w.n_punt);
+	rte_hash_free(s->dp.neigh);
+	rte_free(s->st);
+	ew_tables_free(s->t);
+}
+
+static int
+setup(void **state)
+{
+	site_init(&A, cfg_a, mac_a);
+	site_init(&B, cfg_b, mac_b);
+	/* everything resolved: gateways, overlay peers, hosts */
+	ew_neigh_set(A.dp.neigh, 1, 0xc6336402, &mac_b[1]);	/* on-link remote */
+	ew_neigh_set(A.dp.neigh, 2, 0xcb00717e, &mac_gw);	/* lte gateway */
+	ew_neigh_set(A.dp.neigh, EW_SCOPE_OV | 100, 0xa9fe6402, &mac_b[1]);
+	ew_neigh_set(A.dp.neigh, 0, 0x0a0100fe, &mac_lanrtr);
+	ew_neigh_set(B.dp.neigh, 1, 0xc6336401, &mac_a[1]);
+	ew_neigh_set(B.dp.neigh, 2, 0xcb0071fe, &mac_gw);
+	ew_neigh_set(B.dp.neigh, EW_SCOPE_OV | 100, 0xa9fe6401, &mac_a[1]);
+	ew_neigh_set(B.dp.neigh, 0, 0x0a02000a, &mac_host_b);
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	site_fini(&A);
+	site_fini(&B);
+	return 0;
+}
+
+/* An Ethernet/IPv4/L4 frame from host A (10.1.0.10) to DST. */
+static struct rte_mbuf *
+frame(uint32_t dst, uint8_t proto, uint16_t sport, uint16_t dport,
+		uint16_t payload, uint8_t ttl, bool df, const struct rte_ether_addr *to)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	uint16_t l4 = proto == IPPROTO_TCP ? 24 : 8;
+	uint16_t tot = (uint16_t)(20 + l4 + payload);
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip;
+	uint8_t *p;
+
+	assert_non_null(m);
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, (uint16_t)(14 + tot));
+	assert_non_null(eth);
+	memset(eth, 0, 14u + tot);
+	eth->dst_addr = *to;
+	eth->src_addr = mac_host_a;
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	ip = (struct rte_ipv4_hdr *)(eth + 1);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(tot);
+	ip->packet_id = rte_cpu_to_be_16(0x1234);
+	ip->fragment_offset = df ? rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG) : 0;
+	ip->time_to_live = ttl;
+	ip->next_proto_id = proto;
+	ip->src_addr = rte_cpu_to_be_32(0x0a01000a);
+	ip->dst_addr = rte_cpu_to_be_32(dst);
+	p = (uint8_t *)(ip + 1);
+	p[0] = (uint8_t)(sport >> 8);
+	p[1] = (uint8_t)sport;
+	p[2] = (uint8_t)(dport >> 8);
+	p[3] = (uint8_t)dport;
+	if (proto == IPPROTO_UDP) {
+		p[4] = (uint8_t)((8 + payload) >> 8);
+		p[5] = (uint8_t)(8 + payload);
+	} else if (proto == IPPROTO_TCP) {
+		p[12] = 6 << 4;		/* 24-byte header */
+		p[13] = 0x02;		/* SYN */
+		p[20] = 2;		/* MSS option */
+		p[21] = 4;
+		p[22] = 1460 >> 8;
+		p[23] = 1460 & 0xff;
+	}
+	memset(p + l4, 0xab, payload);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP) {
+		uint16_t ck = rte_ipv4_udptcp_cksum(ip, p);
+
+		if (proto == IPPROTO_TCP)
+			memcpy(p + 16, &ck, 2);
+		else
+			memcpy(p + 6, &ck, 2);
+	}
+	return m;
+}
+
+/* Run one packet through SITE's worker arriving on IFX. */
+static void
+rx1(struct site *s, unsigned int ifx, struct rte_mbuf *m)
+{
+	ew_worker_rx(&s->w, s->t, ifx, &m, 1);
+}
+
+/* Take the single packet buffered for IFX (fails if not exactly one). */
+static struct rte_mbuf *
+take_tx(struct site *s, unsigned int ifx)
+{
+	assert_int_equal(s->w.tx[ifx].n, 1);
+	s->w.tx[ifx].n = 0;
+	return s->w.tx[ifx].m[0];
+}
+
+static struct rte_mbuf *
+take_punt(struct site *s, uint8_t reason)
+{
+	struct rte_mbuf *m;
+
+	assert_int_equal(s->w.n_punt, 1);
+	m = s->w.punt[0];
+	s->w.n_punt = 0;
+	assert_int_equal(ew_meta(m)->reason, reason);
+	return m;
+}
+
+static void
+assert_nothing_out(struct site *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < s->t->n_ports; i++)
+		assert_int_equal(s->w.tx[i].n, 0);
+	assert_int_equal(s->w.n_punt, 0);
+}
+
+/* ---- tests ---- */
+
+static void
+t_ipv4_check(void **state)
+{
+	uint8_t b[64] = { 0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 17 };
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)b;
+
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	assert_int_equal(ew_ipv4_check(ip, 40), -1);
+	assert_int_equal(ew_ipv4_check(ip, 19), EW_DROP_RUNT);
+	assert_int_equal(ew_ipv4_check(ip, 39), EW_DROP_IP_LENGTH);
+	b[10] ^= 1;
+	assert_int_equal(ew_ipv4_check(ip, 40), EW_DROP_IP_CHECKSUM);
+	b[10] ^= 1;
+	b[0] = 0x44;
+	assert_int_equal(ew_ipv4_check(ip, 40), EW_DROP_IP_IHL);
+	b[0] = 0x65;
+	assert_int_equal(ew_ipv4_check(ip, 40), EW_DROP_IP_VERSION);
+	b[0] = 0x4f;		/* IHL 60 > total length 40 */
+	assert_int_equal(ew_ipv4_check(ip, 64), EW_DROP_IP_LENGTH);
+}
+
+static void
+t_ttl_dec(void **state)
+{
+	uint8_t b[20] = { 0x45, 0, 0, 20, 0xab, 0xcd, 0, 0, 1, 6, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2 };
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)b;
+	unsigned int ttl;
+
+	/* every TTL, including the checksum wrap-around cases */
+	for (ttl = 255; ttl >= 1; ttl--) {
+		ip->time_to_live = (uint8_t)ttl;
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		ew_ip_ttl_dec(ip);
+		assert_int_equal(ip->time_to_live, ttl - 1);
+		assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
+	}
+}
+
+static void
+t_lpm(void **state)
+{
+	struct ew_lpm l;
+	uint32_t addr[] = { 0x0a000000, 0x0a010000, 0x0a010100, 0 };
+	uint8_t len[] = { 8, 16, 24, 0 };
+	uint32_t val[] = { 1, 2, 3, 4 }, v;
+
+	assert_int_equal(ew_lpm_build(&l, addr, len, val, 4), 0);
+	assert_int_equal(ew_lpm_lookup(&l, 0x0a010105, &v), 0);
+	assert_int_equal(v, 3);
+	assert_int_equal(ew_lpm_lookup(&l, 0x0a010205, &v), 0);
+	assert_int_equal(v, 2);
+	assert_int_equal(ew_lpm_lookup(&l, 0x0a020205, &v), 0);
+	assert_int_equal(v, 1);
+	assert_int_equal(ew_lpm_lookup(&l, 0x0b000001, &v), 0);
+	assert_int_equal(v, 4);
+	ew_lpm_free(&l);
+	assert_int_equal(ew_lpm_build(&l, addr, len, val, 3), 0);
+	assert_int_equal(ew_lpm_lookup(&l, 0x0b000001, &v), -1);
+	ew_lpm_free(&l);
+	addr[1] = 0x0a000000;
+	len[1] = 8;
+	assert_int_equal(ew_lpm_build(&l, addr, len, val, 2), -1);	/* duplicate */
+}
+
+static void
+t_tables(void **state)
+{
+	uint32_t v;
+
+	assert_int_equal(A.t->n_tunnels, 2);
+	assert_int_equal(A.t->tun[0].nh, 0xc6336402);	/* on-link: direct */
+	assert_int_equal(A.t->tun[1].nh, 0xcb00717e);	/* off-link: gateway */
+	assert_int_equal(ew_tunnel_find(A.t, EW_ENCAP_VXLAN, 100, 0xc6336402), 0);
+	assert_int_equal(ew_tunnel_find(A.t, EW_ENCAP_GRE, 200, 0xcb007181), 1);
+	assert_int_equal(ew_tunnel_find(A.t, EW_ENCAP_GRE, 100, 0xc6336402), -1);
+	assert_int_equal(ew_tunnel_find(A.t, EW_ENCAP_VXLAN, 100, 0xc6336403), -1);
+	/* connected /32 to each tunnel's peer */
+	assert_int_equal(ew_lpm_lookup(&A.t->ov[0].fib, 0xa9fe6402, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(ew_lpm_lookup(&A.t->ov[0].fib, 0xa9fe6403, &v), -1);
+	assert_true(ew_tables_is_local(A.t, 0xa9fe6401));
+	assert_true(ew_tables_is_local(A.t, 0xcb007101));
+	assert_false(ew_tables_is_local(A.t, 0x0a01000a));
+	/* classes: UDP 5000-5100 -> gre-udp, the rest -> default */
+	assert_string_equal(ew_classify(A.t, 0, 17, 1, 2, 40000, 5001, 0)->name, "gre-udp");
+	assert_string_equal(ew_classify(A.t, 0, 17, 1, 2, 40000, 5101, 0)->name, "default");
+	assert_string_equal(ew_classify(A.t, 0, 6, 1, 2, 40000, 5001, 0)->name, "default");
+}
+
+static void
+check_outer_ip(const struct rte_ipv4_hdr *ip, uint8_t proto, uint32_t src,
+		uint32_t dst, uint16_t len)
+{
+	assert_int_equal(ip->version_ihl, 0x45);
+	assert_int_equal(ip->next_proto_id, proto);
+	assert_int_equal(rte_be_to_cpu_32(ip->src_addr), src);
+	assert_int_equal(rte_be_to_cpu_32(ip->dst_addr), dst);
+	assert_int_equal(rte_be_to_cpu_16(ip->total_length), len);
+	assert_int_equal(ip->time_to_live, 64);
+	assert_int_equal(rte_be_to_cpu_16(ip->fragment_offset), RTE_IPV4_HDR_DF_FLAG);
+	assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
+}
+
+static void
+t_vxlan_round_trip(void **state)
+{
+	struct rte_mbuf *m = frame(0x0a02000a, IPPROTO_UDP, 40000, 9000, 100, 64,
+			true, &mac_a[0]);
+	uint8_t inner[200];
+	const uint8_t *h;
+	const struct rte_ether_hdr *eth, *ieth;
+	const struct rte_ipv4_hdr *ip, *iip;
+	const struct rte_udp_hdr *udp;
+	uint16_t sport;
+
+	memcpy(inner, rte_pktmbuf_mtod_offset(m, void *, 14), 128);
+	rx1(&A, 0, m);
+	m = take_tx(&A, 1);
+	assert_nothing_out(&A);
+	assert_int_equal(rte_pktmbuf_pkt_len(m), 50 + 14 + 128);
+	h = rte_pktmbuf_mtod(m, const uint8_t *);
+	eth = (const struct rte_ether_hdr *)h;
+	assert_memory_equal(&eth->dst_addr, &mac_b[1], 6);
+	assert_memory_equal(&eth->src_addr, &mac_a[1], 6);
+	assert_int_equal(rte_be_to_cpu_16(eth->ether_type), RTE_ETHER_TYPE_IPV4);
+	ip = (const struct rte_ipv4_hdr *)(eth + 1);
+	check_outer_ip(ip, IPPROTO_UDP, 0xc6336401, 0xc6336402, 20 + 8 + 8 + 14 + 128);
+	udp = (const struct rte_udp_hdr *)(ip + 1);
+	assert_int_equal(rte_be_to_cpu_16(udp->dst_port), 4789);
+	sport = rte_be_to_cpu_16(udp->src_port);
+	assert_true(sport >= 49152);
+	assert_int_equal(rte_be_to_cpu_16(udp->dgram_len), 8 + 8 + 14 + 128);
+	assert_int_equal(udp->dgram_cksum, 0);
+	assert_int_equal(h[42], 0x08);			/* I flag */
+	assert_int_equal(h[43] | h[44] | h[45] | h[49], 0);
+	assert_int_equal(h[46] << 16 | h[47] << 8 | h[48], 100);
+	ieth = (const struct rte_ether_hdr *)(h + 50);
+	assert_memory_equal(&ieth->dst_addr, &mac_b[1], 6);	/* peer's MAC */
+	assert_memory_equal(&ieth->src_addr, &mac_a[1], 6);
+	iip = (const struct rte_ipv4_hdr *)(ieth + 1);
+	assert_int_equal(iip->time_to_live, 63);
+	assert_int_equal(rte_raw_cksum(iip, 20), 0xffff);
+	assert_memory_equal((const uint8_t *)iip + 20, inner + 20, 108);
+	assert_int_equal(A.st->tunnel[0].tx_packets, 1);
+
+	/* the same flow hashes to the same source port */
+	rx1(&A, 0, frame(0x0a02000a, IPPROTO_UDP, 40000, 9000, 10, 64, true, &mac_a[0]));
+	{
+		struct rte_mbuf *m2 = take_tx(&A, 1);
+
+		assert_int_equal(rte_be_to_cpu_16(rte_pktmbuf_mtod_offset(m2,
+				struct rte_udp_hdr *, 34)->src_port), sport);
+		rte_pktmbuf_free(m2);
+	}
+
+	/* B: as it arrives from the underlay (gateway's MAC -> B's inet) */
+	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	((struct rte_ether_hdr *)eth)->dst_addr = mac_b[1];
+	((struct rte_ether_hdr *)eth)->src_addr = mac_gw;
+	rx1(&B, 1, m);
+	m = take_tx(&B, 0);
+	assert_nothing_out(&B);
+	assert_int_equal(rte_pktmbuf_pkt_len(m), 14 + 128);
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	assert_memory_equal(&eth->dst_addr, &mac_host_b, 6);
+	assert_memory_equal(&eth->src_addr, &mac_b[0], 6);
+	iip = (const struct rte_ipv4_hdr *)(eth + 1);
+	assert_int_equal(iip->time_to_live, 62);
+	assert_int_equal(rte_raw_cksum(iip, 20), 0xffff);
+	assert_memory_equal((const uint8_t *)iip + 20, inner + 20, 108);
+	assert_int_equal(B.st->tunnel[0].rx_packets, 1);
+	rte_pktmbuf_free(m);
+}
+
+static void
+t_gre_round_trip(void **state)
+{
+	/* UDP 5050 is class gre-udp -> overlay silver (GRE over lte) */
+	struct rte_mbuf *m = frame(0x0a02000a, IPPROTO_UDP, 40000, 5050, 64, 64,
+			false, &mac_a[0]);
+	const uint8_t *h, *g;
+	const struct rte_ipv4_hdr *ip, *iip;
+	struct rte_ether_hdr *eth;
+
+	rx1(&A, 0, m);
+	m = take_tx(&A, 2);
+	assert_nothing_out(&A);
+	assert_int_equal(rte_pktmbuf_pkt_len(m), 14 + 20 + 8 + 20 + 8 + 64);
+	h = rte_pktmbuf_mtod(m, const uint8_t *);
+	ip = (const struct rte_ipv4_hdr *)(h + 14);
+	check_outer_ip(ip, IPPROTO_GRE, 0xcb007101, 0xcb007181, 20 + 8 + 92);
+	assert_memory_equal(h, &mac_gw, 6);		/* via the lte gateway */
+	g = h + 34;
+	assert_int_equal(g[0], 0x20);			/* K only */
+	assert_int_equal(g[1], 0);			/* version 0 */
+	assert_int_equal(g[2] << 8 | g[3], 0x0800);
+	assert_int_equal(g[4] << 24 | g[5] << 16 | g[6] << 8 | g[7], 200);
+	iip = (const struct rte_ipv4_hdr *)(g + 8);
+	assert_int_equal(rte_be_to_cpu_32(iip->dst_addr), 0x0a02000a);
+
+	eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	eth->dst_addr = mac_b[2];
+	rx1(&B, 2, m);
+	m = take_tx(&B, 0);
+	assert_nothing_out(&B);
+	iip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, 14);
+	assert_int_equal(rte_be_to_cpu_32(iip->src_addr), 0x0a01000a);
+	assert_int_equal(iip->time_to_live, 62);
+	assert_int_equal(B.st->tunnel[1].rx_packets, 1);
+	rte_pktmbuf_free(m);
+}
+
+/* A packet as B would send it to A, then altered by FN. */
+static struct rte_mbuf *
+from_b(void (*fn)(uint8_t *h))
+{
+	struct rte_mbuf *m = frame(0x0a02000a, IPPROTO_UDP, 1, 2, 10, 64, true,
+			&mac_a[0]);
+
+	rx1(&A, 0, m);
+	m = take_tx(&A, 1);
+	/* turn A's outgoing packet into one arriving at A from B */
+	{
+		uint8_t *h = rte_pktmbuf_mtod(m, uint8_t *);
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(h + 14);
+		uint32_t t = ip->src_addr;
+
+		memcpy(h, &mac_a[1], 6);
+		ip->src_addr = ip->dst_addr;
+		ip->dst_addr = t;
+		memcpy(h + 50, &mac_a[1], 6);	/* inner dst: A's MAC */
+		if (fn != NULL)
+			fn(h);
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+	}
+	return m;
+}
+
+static void
+spoof_src(uint8_t *h)
+{
+	h[14 + 12 + 3] = 99;		/* outer source 198.51.100.99 */
+}
+
+static void
+bad_vni(uint8_t *h)
+{
+	h[48] = 101;
+}
+
+static void
+no_iflag(uint8_t *h)
+{
+	h[42] = 0;
+}
+
+static void
+to_inner_a(uint8_t *h)
+{
+	/* inner destination: back to A's own LAN host, from B's LAN */
+	struct rte_ipv4_hdr *iip = (struct rte_ipv4_hdr *)(h + 64);
+
+	iip->src_addr = rte_cpu_to_be_32(0x0a02000a);
+	iip->dst_addr = rte_cpu_to_be_32(0x0a01000a);
+	iip->hdr_checksum = 0;
+	iip->hdr_checksum = rte_ipv4_cksum(iip);
+}
+
+static void
+t_decap_validation(void **state)
+{
+	uint64_t before;
+
+	before = A.st->drop[EW_DROP_TUNNEL_UNKNOWN];
+	rx1(&A, 1, from_b(spoof_src));
+	assert_nothing_out(&A);
+	assert_int_equal(A.st->drop[EW_DROP_TUNNEL_UNKNOWN], before + 1);
+	rx1(&A, 1, from_b(bad_vni));
+	assert_nothing_out(&A);
+	assert_int_equal(A.st->drop[EW_DROP_TUNNEL_UNKNOWN], before + 2);
+	before = A.st->drop[EW_DROP_VXLAN_FLAGS];
+	rx1(&A, 1, from_b(no_iflag));
+	assert_nothing_out(&A);
+	assert_int_equal(A.st->drop[EW_DROP_VXLAN_FLAGS], before + 1);
+	/* the real peer, to a LAN host A has not resolved: punted for ARP */
+	rx1(&A, 1, from_b(to_inner_a));
+	rte_pktmbuf_free(take_punt(&A, EW_PUNT_NH_PORT));
+	assert_nothing_out(&A);
+	/* once resolved: forwarded to the host */
+	ew_neigh_set(A.dp.neigh, 0, 0x0a01000a, &mac_host_a);
+	rx1(&A, 1, from_b(to_inner_a));
+	rte_pktmbuf_free(take_tx(&A, 0));
+	assert_nothing_out(&A);
+	ew_neigh_del(A.dp.neigh, 0, 0x0a01000a);
+}
+
+static void
+t_punts(void **state)
+{
+	struct rte_mbuf *m;
+	uint64_t before;
+
+	/* TTL 1: ICMP time exceeded from the control thread */
+	rx1(&A, 0, frame(0x0a02000a, IPPROTO_UDP, 1, 2, 10, 1, true, &mac_a[0]));
+	m = take_punt(&A, EW_PUNT_ICMP_ERR);
+	assert_int_equal(ew_meta(m)->arg, 11 << 8);
+	rte_pktmbuf_free(m);
+	/* to our own LAN address */
+	rx1(&A, 0, frame(0x0a010001, IPPROTO_UDP, 1, 2, 10, 64, true, &mac_a[0]));
+	rte_pktmbuf_free(take_punt(&A, EW_PUNT_LOCAL));
+	/* no overlay routes 10.9.0.1: unreachable */
+	before = A.st->drop[EW_DROP_NO_ROUTE];
+	rx1(&A, 0, frame(0x0a090001, IPPROTO_UDP, 1, 2, 10, 64, true, &mac_a[0]));
+	m = take_punt(&A, EW_PUNT_ICMP_ERR);
+	assert_int_equal(ew_meta(m)->arg, 3 << 8);
+	assert_int_equal(A.st->drop[EW_DROP_NO_ROUTE], before + 1);
+	rte_pktmbuf_free(m);
+	/* over the overlay MTU (1450) with DF: frag needed carrying the MTU */
+	rx1(&A, 0, frame(0x0a02000a, IPPROTO_UDP, 1, 2, 1460, 64, true, &mac_a[0]));
+	m = take_punt(&A, EW_PUNT_ICMP_ERR);
+	assert_int_equal(ew_meta(m)->arg, 3 << 8 | 4);
+	assert_int_equal(ew_meta(m)->nh, 1450);
+	rte_pktmbuf_free(m);
+	/* same without DF: fragmented by the control thread */
+	rx1(&A, 0, frame(0x0a02000a, IPPROTO_UDP, 1, 2, 1460, 64, false, &mac_a[0]));
+	m = take_punt(&A, EW_PUNT_FRAG);
+	assert_int_equal(ew_meta(m)->tx, 0);
+	rte_pktmbuf_free(m);
+	/* not addressed to our MAC */
+	before = A.st->drop[EW_DROP_L2_NOT_US];
+	rx1(&A, 0, frame(0x0a02000a, IPPROTO_UDP, 1, 2, 10, 64, true, &mac_gw));
+	assert_nothing_out(&A);
+	assert_int_equal(A.st->drop[EW_DROP_L2_NOT_US], before + 1);
+	/* overlay peer not resolved: punted to wait for ARP */
+	ew_neigh_del(A.dp.neigh, EW_SCOPE_OV | 100, 0xa9fe6402);
+	rx1(&A, 0, frame(0x0a02000a, IPPROTO_UDP, 1, 2, 10, 64, true, &mac_a[0]));
+	rte_pktmbuf_free(take_punt(&A, EW_PUNT_NH_TUN));
+	ew_neigh_set(A.dp.neigh, EW_SCOPE_OV | 100, 0xa9fe6402, &mac_b[1]);
+}
+
+static void
+t_arp_punt(void **state)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	struct rte_ether_hdr *eth;
+	struct rte_arp_hdr *a;
+
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, 14 + sizeof(*a));
+	memset(eth, 0xff, 6);
+	eth->src_addr = mac_host_a;
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
+	a = (struct rte_arp_hdr *)(eth + 1);
+	memset(a, 0, sizeof(*a));
+	rx1(&A, 0, m);
+	m = take_punt(&A, EW_PUNT_ARP);
+	assert_int_equal(ew_meta(m)->ifx, 0);
+	rte_pktmbuf_free(m);
+}
+
+static void
+t_vlan(void **state)
+{
+	struct rte_mbuf *m = frame(0x0a02000a, IPPROTO_UDP, 1, 2, 10, 64, true,
+			&mac_a[0]);
+	uint8_t *h;
+	uint64_t before;
+
+	/* priority tag (VLAN 0): accepted */
+	rte_pktmbuf_prepend(m, 4);
+	h = rte_pktmbuf_mtod(m, uint8_t *);
+	memmove(h, h + 4, 12);
+	h[12] = 0x81;
+	h[13] = 0x00;
+	h[14] = 0xa0;		/* PCP 5, VID 0 */
+	h[15] = 0x00;
+	rx1(&A, 0, m);
+	rte_pktmbuf_free(take_tx(&A, 1));
+	/* VLAN 5: not configured, dropped */
+	m = frame(0x0a02000a, IPPROTO_UDP, 1, 2, 10, 64, true, &mac_a[0]);
+	rte_pktmbuf_prepend(m, 4);
+	h = rte_pktmbuf_mtod(m, uint8_t *);
+	memmove(h, h + 4, 12);
+	h[12] = 0x81;
+	h[13] = 0x00;
+	h[14] = 0x00;
+	h[15] = 0x05;
+	before = A.st->drop[EW_DROP_VLAN];
+	rx1(&A, 0, m);
+	assert_nothing_out(&A);
+	assert_int_equal(A.st->drop[EW_DROP_VLAN], before + 1);
+}
+
+static void
+t_lan_route(void **state)
+{
+	/* 10.1.200.5 is behind the LAN router 10.1.0.254 (static route) */
+	struct rte_mbuf *m = frame(0x0a01c805, IPPROTO_UDP, 1, 2, 10, 64, true,
+			&mac_a[0]);
+	const struct rte_ether_hdr *eth;
+
+	rx1(&A, 0, m);
+	m = take_tx(&A, 0);
+	eth = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	assert_memory_equal(&eth->dst_addr, &mac_lanrtr, 6);
+	assert_memory_equal(&eth->src_addr, &mac_a[0], 6);
+	assert_int_equal(rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14)->time_to_live, 63);
+	rte_pktmbuf_free(m);
+}
+
+static void
+t_mss_clamp(void **state)
+{
+	struct rte_mbuf *m = frame(0x0a02000a, IPPROTO_TCP, 40000, 80, 0, 64, true,
+			&mac_a[0]);
+	struct rte_ipv4_hdr *iip;
+	uint8_t *tcp;
+
+	rx1(&A, 0, m);
+	m = take_tx(&A, 1);
+	iip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 64);
+	tcp = (uint8_t *)(iip + 1);
+	assert_int_equal(tcp[22] << 8 | tcp[23], 1450 - 40);
+	assert_int_equal(rte_ipv4_udptcp_cksum_verify(iip, tcp), 0);
+	rte_pktmbuf_free(m);
+}
+
+static void
+t_garbage(void **state)
+{
+	/* random frames on every port: each is transmitted, punted or
+	 * counted as a drop; nothing crashes */
+	unsigned int i, ifx, len, k;
+	uint64_t out = 0, drops0 = 0, drops = 0;
+
+	srand(42);
+	for (i = 0; i < A.t->n_ports; i++)
+		drops0 += A.st->port[i].drops;
+	for (i = 0; i < 20000; i++) {
+		struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+		uint8_t *h;
+
+		ifx = (unsigned int)rand() % 3;
+		len = (unsigned int)rand() % 200;
+		h = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len);
+		for (k = 0; k < len; k++)
+			h[k] = (uint8_t)rand();
+		/* often make it look plausible */
+		if (len >= 34 && (i & 1)) {
+			memcpy(h, &A.t->ports[ifx].mac, 6);
+			h[12] = 0x08;
+			h[13] = 0x00;
+			h[14] = 0x45;
+		}
+		rx1(&A, ifx, m);
+		for (k = 0; k < A.t->n_ports; k++) {
+			out += A.w.tx[k].n;
+			rte_pktmbuf_free_bulk(A.w.tx[k].m, A.w.tx[k].n);
+			A.w.tx[k].n = 0;
+		}
+		out += A.w.n_punt;
+		rte_pktmbuf_free_bulk(A.w.punt, A.w.n_punt);
+		A.w.n_punt = 0;
+	}
+	for (i = 0; i < A.t->n_ports; i++)
+		drops += A.st->port[i].drops;
+	/* every packet accounted for: out + counted drops == received */
+	assert_int_equal(out + (drops - drops0), 20000);
+	/* and no mbuf leaked */
+	assert_int_equal(rte_mempool_in_use_count(mp), 0);
+}
+
+int
+main(int argc, char **argv)
+{
+	char prefix[64];
+	char *eal[] = { argv[0], "--no-huge", "-m", "256", "--no-pci",
+		"--no-telemetry", "-l", "0", "--log-level=error",
+		"--file-prefix", prefix, NULL };
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_ipv4_check),
+		cmocka_unit_test(t_ttl_dec),
+		cmocka_unit_test(t_lpm),
+		cmocka_unit_test_setup_teardown(t_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_vxlan_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_gre_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_decap_validation, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_punts, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_arp_punt, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_vlan, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_lan_route, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_mss_clamp, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_garbage, setup, teardown),
+	};
+	char cmd[128];
+	int rc;
+
+	snprintf(prefix, sizeof(prefix), "ewunit-%d", (int)getpid());
+	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0) {
+		fprintf(stderr, "EAL init failed\n");
+		return 1;
+	}
+	if (ew_meta_register() != 0)
+		return 1;
+	mp = rte_pktmbuf_pool_create("ut", 4096, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	if (mp == NULL)
+		return 1;
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	rte_mempool_free(mp);
+	rte_eal_cleanup();
+	snprintf(cmd, sizeof(cmd), "rm -rf /var/run/dpdk/%s", prefix);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove /var/run/dpdk/%s\n", prefix);
+	return rc;
+}
