@@ -163,6 +163,8 @@ ent_new(struct ew_sp *sp, uint32_t scope, uint32_t ip)
 
 static void output(struct ew_sp *sp, struct rte_mbuf *m);
 static void arp_request(struct ew_sp *sp, struct nent *e);
+static void ov_send_arp(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi,
+		const struct rte_ether_addr *inner_dst);
 
 /* Resolve (SCOPE, IP): returns the MAC if known, else asks and returns
  * NULL; M (if not NULL) is queued on the entry or dropped. */
@@ -314,9 +316,13 @@ output(struct ew_sp *sp, struct rte_mbuf *m)
 		out_tunnel(sp, m, mt->tx, mt->tos);
 	else if (mt->reason == EW_PUNT_NH_PORT && mt->ifx < sp->t->n_ports)
 		out_port(sp, m, mt->ifx, mt->nh);
-	else if (mt->reason == EW_PUNT_ARP)
-		send_l2(sp, mt->ifx, m);	/* a held ARP frame */
-	else
+	else if (mt->reason == EW_PUNT_OV_ARP && mt->tx < sp->t->n_tunnels) {
+		/* a held ARP frame for inside a VXLAN overlay */
+		struct rte_ether_addr dst =
+			rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->dst_addr;
+
+		ov_send_arp(sp, m, mt->tx, &dst);
+	} else
 		drop(sp, m, EW_DROP_NEIGH_QUEUE);
 }
 
@@ -367,8 +373,11 @@ ov_send_arp(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi,
 
 	nh = resolve(sp, tu->ifx, tu->nh, NULL);
 	if (nh == NULL) {
-		/* underlay not resolved yet: the retry timer asks again */
-		drop(sp, m, EW_DROP_NEIGH_QUEUE);
+		/* underlay not resolved yet: wait for it like any packet;
+		 * output() sends it on when the gateway answers */
+		ew_meta(m)->reason = EW_PUNT_OV_ARP;
+		ew_meta(m)->tx = (uint16_t)txi;
+		resolve(sp, tu->ifx, tu->nh, m);
 		return;
 	}
 	nh_mac = *nh;

@@ -3,8 +3,11 @@
  * DPDK telemetry: /edgeway/interfaces, /edgeway/tunnels, /edgeway/stats.
  * Callbacks run on DPDK's telemetry thread and take no user argument, so
  * the daemon is reached through one file-local pointer set at start-up.
+ * DPDK 22.11 cannot nest dictionaries, so keys are flattened:
+ * "IFACE__COUNTER" (interfaces), "OVERLAY__TUNNEL__COUNTER" (tunnels).
  */
 
+#include <ctype.h>
 #include <stdlib.h>
 
 #include <rte_telemetry.h>
@@ -12,6 +15,25 @@
 #include "control/daemon.h"
 
 static struct ew_daemon *tel_daemon;
+
+/* DPDK 22.11 accepts only [A-Za-z0-9_] in dictionary keys: anything else
+ * in our names becomes '_' and the parts are joined with "__". */
+static void
+add_u64(struct rte_tel_data *d, const char *a, const char *b, const char *c,
+		uint64_t v)
+{
+	char key[RTE_TEL_MAX_STRING_LEN];
+	char *p;
+
+	if (c != NULL)
+		snprintf(key, sizeof(key), "%s__%s__%s", a, b, c);
+	else
+		snprintf(key, sizeof(key), "%s__%s", a, b);
+	for (p = key; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			*p = '_';
+	rte_tel_data_add_dict_u64(d, key, v);
+}
 
 static int
 tel_interfaces(const char *cmd, const char *params, struct rte_tel_data *d)
@@ -25,18 +47,13 @@ tel_interfaces(const char *cmd, const char *params, struct rte_tel_data *d)
 	ew_dp_stats_sum(&tel_daemon->dp, s);
 	rte_tel_data_start_dict(d);
 	for (i = 0; i < t->n_ports; i++) {
-		struct rte_tel_data *c = rte_tel_data_alloc();
+		const char *n = t->ports[i].name;
 
-		if (c == NULL)
-			break;
-		rte_tel_data_start_dict(c);
-		rte_tel_data_add_dict_string(c, "role", ew_role_name(t->ports[i].role));
-		rte_tel_data_add_dict_u64(c, "rx_packets", s->port[i].rx_packets);
-		rte_tel_data_add_dict_u64(c, "tx_packets", s->port[i].tx_packets);
-		rte_tel_data_add_dict_u64(c, "rx_bytes", s->port[i].rx_bytes);
-		rte_tel_data_add_dict_u64(c, "tx_bytes", s->port[i].tx_bytes);
-		rte_tel_data_add_dict_u64(c, "drops", s->port[i].drops);
-		rte_tel_data_add_dict_container(d, t->ports[i].name, c, 0);
+		add_u64(d, n, "rx_packets", NULL, s->port[i].rx_packets);
+		add_u64(d, n, "tx_packets", NULL, s->port[i].tx_packets);
+		add_u64(d, n, "rx_bytes", NULL, s->port[i].rx_bytes);
+		add_u64(d, n, "tx_bytes", NULL, s->port[i].tx_bytes);
+		add_u64(d, n, "drops", NULL, s->port[i].drops);
 	}
 	free(s);
 	return 0;
@@ -48,25 +65,18 @@ tel_tunnels(const char *cmd, const char *params, struct rte_tel_data *d)
 	const struct ew_tables *t = tel_daemon->dp.tables;
 	struct ew_lcore_stats *s = malloc(sizeof(*s));
 	unsigned int i;
-	char key[2 * EW_NAME_MAX + 2];
 
 	if (s == NULL)
 		return -1;
 	ew_dp_stats_sum(&tel_daemon->dp, s);
 	rte_tel_data_start_dict(d);
 	for (i = 0; i < t->n_tunnels; i++) {
-		struct rte_tel_data *c = rte_tel_data_alloc();
+		const char *o = t->ov[t->tun[i].ox].name, *n = t->tun[i].name;
 
-		if (c == NULL)
-			break;
-		rte_tel_data_start_dict(c);
-		rte_tel_data_add_dict_u64(c, "tx_packets", s->tunnel[i].tx_packets);
-		rte_tel_data_add_dict_u64(c, "rx_packets", s->tunnel[i].rx_packets);
-		rte_tel_data_add_dict_u64(c, "tx_bytes", s->tunnel[i].tx_bytes);
-		rte_tel_data_add_dict_u64(c, "rx_bytes", s->tunnel[i].rx_bytes);
-		snprintf(key, sizeof(key), "%s.%s", t->ov[t->tun[i].ox].name,
-				t->tun[i].name);
-		rte_tel_data_add_dict_container(d, key, c, 0);
+		add_u64(d, o, n, "tx_packets", s->tunnel[i].tx_packets);
+		add_u64(d, o, n, "rx_packets", s->tunnel[i].rx_packets);
+		add_u64(d, o, n, "tx_bytes", s->tunnel[i].tx_bytes);
+		add_u64(d, o, n, "rx_bytes", s->tunnel[i].rx_bytes);
 	}
 	free(s);
 	return 0;
