@@ -305,6 +305,7 @@ static inline void
 inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		unsigned int ifx, unsigned int txi)
 {
+	const struct ew_overlay *ov;
 	struct rte_ipv4_hdr *ip;
 	uint32_t dst, v;
 
@@ -331,6 +332,17 @@ inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		w->st->port[ifx].drops++;
 		punt(w, m, EW_PUNT_ICMP_ERR, ifx, (uint16_t)txi, 3 << 8 | 0, 0);
 		return;
+	}
+	/* clamp SYNs coming out of the overlay too, so the LAN host's
+	 * segments towards the overlay fit without a PMTU round trip */
+	ov = &t->ov[t->tun[txi].ox];
+	if (ov->mss != 0 && ip->next_proto_id == IPPROTO_TCP &&
+			!ew_ip_is_fragment(ip)) {
+		uint32_t ihl = (ip->version_ihl & 0xf) * 4u;
+		uint32_t len = rte_pktmbuf_data_len(m);
+
+		if (len > ihl)
+			ew_tcp_mss_clamp((uint8_t *)ip + ihl, len - ihl, ov->mss);
 	}
 	lan_out(w, t, m, ip, ifx, t->lan_nh[v].ifx,
 			t->lan_nh[v].via ? t->lan_nh[v].via : dst);

@@ -678,6 +678,52 @@ t_mss_clamp(void **state)
 }
 
 static void
+t_mss_clamp_decap(void **state)
+{
+	/* a SYN from B's LAN (MSS 1460) reaches A's LAN host clamped */
+	struct rte_mbuf *m = frame(0x0a01000a, IPPROTO_TCP, 80, 40000, 0, 64, true,
+			&mac_b[0]);
+	struct rte_ipv4_hdr *ip;
+	uint8_t *tcp;
+
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+	ip->src_addr = rte_cpu_to_be_32(0x0a02000a);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	tcp = (uint8_t *)(ip + 1);
+	tcp[16] = tcp[17] = 0;
+	{
+		uint16_t ck = rte_ipv4_udptcp_cksum(ip, tcp);
+
+		memcpy(tcp + 16, &ck, 2);
+	}
+	rx1(&B, 0, m);				/* B encapsulates towards A */
+	m = take_tx(&B, 1);
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), &mac_a[1], 6);
+	/* B clamped it; undo that, as a peer that does not clamp would */
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 64);
+	tcp = (uint8_t *)(ip + 1);
+	assert_int_equal(tcp[22] << 8 | tcp[23], 1410);
+	tcp[22] = 1460 >> 8;
+	tcp[23] = 1460 & 0xff;
+	tcp[16] = tcp[17] = 0;
+	{
+		uint16_t ck = rte_ipv4_udptcp_cksum(ip, tcp);
+
+		memcpy(tcp + 16, &ck, 2);
+	}
+	ew_neigh_set(A.dp.neigh, 0, 0x0a01000a, &mac_host_a);
+	rx1(&A, 1, m);				/* A decapsulates to its LAN */
+	m = take_tx(&A, 0);
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+	tcp = (uint8_t *)(ip + 1);
+	assert_int_equal(tcp[22] << 8 | tcp[23], 1450 - 40);
+	assert_int_equal(rte_ipv4_udptcp_cksum_verify(ip, tcp), 0);
+	rte_pktmbuf_free(m);
+	ew_neigh_del(A.dp.neigh, 0, 0x0a01000a);
+}
+
+static void
 t_garbage(void **state)
 {
 	/* random frames on every port: each is transmitted, punted or
@@ -742,6 +788,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(t_vlan, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_lan_route, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_mss_clamp, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_mss_clamp_decap, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_garbage, setup, teardown),
 	};
 	char cmd[128];
