@@ -118,7 +118,9 @@ static int
 event_loop(struct ew_daemon *d)
 {
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1 };
-	struct timeval poll_tv = { 0, 500 }, tick_tv = { 0, 100000 };
+	/* punt rings are polled every 1 ms: ARP and ICMP for our own
+	 * addresses see at most that much extra delay */
+	struct timeval poll_tv = { 0, 1000 }, tick_tv = { 0, 100000 };
 	struct event *sev[RTE_DIM(sigs)], *tick;
 	struct loop_ctx lc = { .d = d };
 	unsigned int i;

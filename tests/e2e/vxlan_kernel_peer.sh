@@ -30,6 +30,16 @@ check "ping edgeway's LAN address from host A" \
 	quiet lab_exec ha ping -c 2 -i 0.2 -W 2 10.1.0.1
 cap_stop
 
+out=$(lab_exec ha ping -c 1 -W 2 10.9.9.9 2>&1)
+check "no overlay routes 10.9.9.9: ICMP net unreachable from edgeway (10.1.0.1)" \
+	grep -qE 'From 10\.1\.0\.1.*(Destination Net Unreachable)' <<<"$out"
+out=$(lab_exec ha ping -c 1 -W 2 -t 1 10.2.0.10 2>&1)
+check "TTL 1 towards the overlay: ICMP time exceeded from edgeway (10.1.0.1)" \
+	grep -qE 'From 10\.1\.0\.1.*Time to live exceeded' <<<"$out"
+out=$(lab_exec hb ping -c 1 -W 2 -t 2 10.1.0.10 2>&1)
+check "TTL expiring at edgeway after decap: time exceeded from its overlay address" \
+	grep -qE 'From 169\.254\.100\.1.*Time to live exceeded' <<<"$out"
+
 lab_exec hb iperf3 -s -1 -D -I "$LAB_DIR/iperf.pid" >/dev/null 2>&1
 sleep 0.5
 [ -s "$LAB_DIR/iperf.pid" ] && LAB_PIDS+=("$(cat "$LAB_DIR/iperf.pid")")
