@@ -163,6 +163,29 @@ teardown(struct ew_daemon *d)
 	d->mp = NULL;
 }
 
+/* Say which configured features this build accepts but does not act on
+ * yet, so nobody is misled by a config that validates. */
+static void
+warn_unimplemented(const struct ew_config *cfg)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->n_classes; i++) {
+		const struct ew_class_cfg *c = &cfg->classes[i];
+
+		if (c->balance == EW_BALANCE_FLOW)
+			LOG(WARNING, "class '%s': balance: flow is not implemented yet; the first overlay with a route is used\n",
+					c->name);
+		if (c->sla.set)
+			LOG(WARNING, "class '%s': sla is not enforced yet (no tunnel monitoring)\n",
+					c->name);
+	}
+	if (cfg->metrics[0] != '\0')
+		LOG(WARNING, "control.metrics: the Prometheus listener is not implemented yet; use DPDK telemetry /edgeway/*\n");
+	LOG(INFO, "control.socket %s: the API and edgewayctl are not implemented yet; SIGUSR1 prints counters to stderr\n",
+			cfg->socket);
+}
+
 int
 ew_daemon_run(const char *prog, struct ew_config *cfg)
 {
@@ -247,6 +270,7 @@ ew_daemon_run(const char *prog, struct ew_config *cfg)
 	}
 	ew_sp_tables_changed(d->sp, t);
 	ew_telemetry_init(d);
+	warn_unimplemented(t->cfg);
 
 	n = 0;
 	RTE_LCORE_FOREACH_WORKER(lcore) {
