@@ -6,21 +6,11 @@
 #include "control/daemon.h"
 #include "fastpath/neigh.h"
 
-static struct ew_lcore_stats *
-sum(const struct ew_daemon *d)
-{
-	struct ew_lcore_stats *s = malloc(sizeof(*s));
-
-	if (s != NULL)
-		ew_dp_stats_sum(&d->dp, s);
-	return s;
-}
-
 void
 ew_show_interfaces(const struct ew_daemon *d, FILE *f)
 {
 	const struct ew_tables *t = d->dp.tables;
-	struct ew_lcore_stats *s = sum(d);
+	struct ew_lcore_stats *s = ew_dp_stats_snapshot(&d->dp);
 	char a[40];
 	unsigned int i;
 
@@ -50,7 +40,7 @@ void
 ew_show_tunnels(const struct ew_daemon *d, FILE *f)
 {
 	const struct ew_tables *t = d->dp.tables;
-	struct ew_lcore_stats *s = sum(d);
+	struct ew_lcore_stats *s = ew_dp_stats_snapshot(&d->dp);
 	char r[16], p[16];
 	unsigned int i;
 
@@ -78,7 +68,7 @@ ew_show_tunnels(const struct ew_daemon *d, FILE *f)
 void
 ew_show_stats(const struct ew_daemon *d, FILE *f)
 {
-	struct ew_lcore_stats *s = sum(d);
+	struct ew_lcore_stats *s = ew_dp_stats_snapshot(&d->dp);
 	unsigned int i;
 
 	if (s == NULL)

@@ -39,12 +39,11 @@ static int
 tel_interfaces(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	const struct ew_tables *t = tel_daemon->dp.tables;
-	struct ew_lcore_stats *s = malloc(sizeof(*s));
+	struct ew_lcore_stats *s = ew_dp_stats_snapshot(&tel_daemon->dp);
 	unsigned int i;
 
 	if (s == NULL)
 		return -1;
-	ew_dp_stats_sum(&tel_daemon->dp, s);
 	rte_tel_data_start_dict(d);
 	for (i = 0; i < t->n_ports; i++) {
 		const char *n = t->ports[i].name;
@@ -63,12 +62,11 @@ static int
 tel_tunnels(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	const struct ew_tables *t = tel_daemon->dp.tables;
-	struct ew_lcore_stats *s = malloc(sizeof(*s));
+	struct ew_lcore_stats *s = ew_dp_stats_snapshot(&tel_daemon->dp);
 	unsigned int i;
 
 	if (s == NULL)
 		return -1;
-	ew_dp_stats_sum(&tel_daemon->dp, s);
 	rte_tel_data_start_dict(d);
 	for (i = 0; i < t->n_tunnels; i++) {
 		const char *o = t->ov[t->tun[i].ox].name, *n = t->tun[i].name;
@@ -85,12 +83,11 @@ tel_tunnels(const char *cmd, const char *params, struct rte_tel_data *d)
 static int
 tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct ew_lcore_stats *s = malloc(sizeof(*s));
+	struct ew_lcore_stats *s = ew_dp_stats_snapshot(&tel_daemon->dp);
 	unsigned int i;
 
 	if (s == NULL)
 		return -1;
-	ew_dp_stats_sum(&tel_daemon->dp, s);
 	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "punted", s->punted);
 	for (i = 0; i < EW_DROP_MAX; i++)

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <rte_lcore.h>
@@ -149,6 +150,16 @@ ew_dp_stats_sum(const struct ew_dp *dp, struct ew_lcore_stats *out)
 			out->tunnel[i].rx_bytes += s->tunnel[i].rx_bytes;
 		}
 	}
+}
+
+struct ew_lcore_stats *
+ew_dp_stats_snapshot(const struct ew_dp *dp)
+{
+	struct ew_lcore_stats *s = malloc(sizeof(*s));
+
+	if (s != NULL)
+		ew_dp_stats_sum(dp, s);
+	return s;
 }
 
 struct ew_lcore_stats *

@@ -102,6 +102,8 @@ int ew_worker_main(void *arg);
 
 /* Sum counters over all lcores into OUT. */
 void ew_dp_stats_sum(const struct ew_dp *dp, struct ew_lcore_stats *out);
+/* The same into a new allocation (free() it), or NULL. */
+struct ew_lcore_stats *ew_dp_stats_snapshot(const struct ew_dp *dp);
 
 /* The stats slot for the calling lcore (control thread included). */
 struct ew_lcore_stats *ew_dp_my_stats(struct ew_dp *dp);

@@ -31,6 +31,32 @@ drop(struct ew_worker *w, struct rte_mbuf *m, unsigned int ifx, enum ew_drop r)
 	rte_pktmbuf_free(m);
 }
 
+static void punt(struct ew_worker *w, struct rte_mbuf *m, uint8_t reason,
+		unsigned int ifx, uint16_t tx, uint16_t arg, uint32_t nh);
+
+/* Drop M under reason R, and hand it to the control thread to answer its
+ * source with ICMP TYPE/CODE (MTU for "fragmentation needed"). */
+static inline void
+drop_icmp(struct ew_worker *w, struct rte_mbuf *m, unsigned int ifx,
+		enum ew_drop r, uint16_t tx, uint8_t type, uint8_t code,
+		uint32_t mtu)
+{
+	w->st->drop[r]++;
+	w->st->port[ifx].drops++;
+	punt(w, m, EW_PUNT_ICMP_ERR, ifx, tx, (uint16_t)(type << 8 | code), mtu);
+}
+
+/* Clamp the MSS of a TCP SYN in IP (LEN bytes from the IP header). */
+static inline void
+mss_clamp(struct rte_ipv4_hdr *ip, uint32_t len, uint16_t mss)
+{
+	uint32_t ihl = (ip->version_ihl & 0xf) * 4u;
+
+	if (mss != 0 && ip->next_proto_id == IPPROTO_TCP &&
+			!ew_ip_is_fragment(ip) && len > ihl)
+		ew_tcp_mss_clamp((uint8_t *)ip + ihl, len - ihl, mss);
+}
+
 static void
 punt_flush(struct ew_worker *w)
 {
@@ -48,7 +74,7 @@ punt_flush(struct ew_worker *w)
 	w->n_punt = 0;
 }
 
-static inline void
+static void
 punt(struct ew_worker *w, struct rte_mbuf *m, uint8_t reason, unsigned int ifx,
 		uint16_t tx, uint16_t arg, uint32_t nh)
 {
@@ -228,9 +254,7 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		return;
 	}
 	if (unlikely(ip->time_to_live <= 1)) {
-		w->st->drop[EW_DROP_TTL]++;
-		w->st->port[ifx].drops++;
-		punt(w, m, EW_PUNT_ICMP_ERR, ifx, EW_TX_NONE, 11 << 8, 0);
+		drop_icmp(w, m, ifx, EW_DROP_TTL, EW_TX_NONE, 11, 0, 0);
 		return;
 	}
 	if (ew_lpm_lookup(&t->lan, dst, &v) == 0) {
@@ -257,19 +281,14 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	}
 	txi = ew_route_overlay(t, cl, dst);
 	if (unlikely(txi < 0)) {
-		w->st->drop[EW_DROP_NO_ROUTE]++;
-		w->st->port[ifx].drops++;
-		punt(w, m, EW_PUNT_ICMP_ERR, ifx, EW_TX_NONE, 3 << 8 | 0, 0);
+		drop_icmp(w, m, ifx, EW_DROP_NO_ROUTE, EW_TX_NONE, 3, 0, 0);
 		return;
 	}
 	tu = &t->tun[txi];
 	ov = &t->ov[tu->ox];
 	if (unlikely(rte_be_to_cpu_16(ip->total_length) > ov->mtu)) {
 		if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) {
-			w->st->drop[EW_DROP_MTU]++;
-			w->st->port[ifx].drops++;
-			punt(w, m, EW_PUNT_ICMP_ERR, ifx, EW_TX_NONE, 3 << 8 | 4,
-					ov->mtu);
+			drop_icmp(w, m, ifx, EW_DROP_MTU, EW_TX_NONE, 3, 4, ov->mtu);
 			return;
 		}
 		ew_ip_ttl_dec(ip);
@@ -277,9 +296,7 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		ew_meta(m)->tos = (uint8_t)(cl->dscp << 2);
 		return;
 	}
-	if (ov->mss != 0 && ip->next_proto_id == IPPROTO_TCP &&
-			!ew_ip_is_fragment(ip) && len > ihl)
-		ew_tcp_mss_clamp((uint8_t *)ip + ihl, len - ihl, ov->mss);
+	mss_clamp(ip, len, ov->mss);
 	ew_ip_ttl_dec(ip);
 
 	if (unlikely(ew_neigh_get(w->dp->neigh, tu->ifx, tu->nh, &nh_mac) != 0 ||
@@ -305,7 +322,6 @@ static inline void
 inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		unsigned int ifx, unsigned int txi)
 {
-	const struct ew_overlay *ov;
 	struct rte_ipv4_hdr *ip;
 	uint32_t dst, v;
 
@@ -322,28 +338,16 @@ inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		return;
 	}
 	if (unlikely(ip->time_to_live <= 1)) {
-		w->st->drop[EW_DROP_TTL]++;
-		w->st->port[ifx].drops++;
-		punt(w, m, EW_PUNT_ICMP_ERR, ifx, (uint16_t)txi, 11 << 8, 0);
+		drop_icmp(w, m, ifx, EW_DROP_TTL, (uint16_t)txi, 11, 0, 0);
 		return;
 	}
 	if (unlikely(ew_lpm_lookup(&t->lan, dst, &v) != 0)) {
-		w->st->drop[EW_DROP_LAN_NO_ROUTE]++;
-		w->st->port[ifx].drops++;
-		punt(w, m, EW_PUNT_ICMP_ERR, ifx, (uint16_t)txi, 3 << 8 | 0, 0);
+		drop_icmp(w, m, ifx, EW_DROP_LAN_NO_ROUTE, (uint16_t)txi, 3, 0, 0);
 		return;
 	}
 	/* clamp SYNs coming out of the overlay too, so the LAN host's
 	 * segments towards the overlay fit without a PMTU round trip */
-	ov = &t->ov[t->tun[txi].ox];
-	if (ov->mss != 0 && ip->next_proto_id == IPPROTO_TCP &&
-			!ew_ip_is_fragment(ip)) {
-		uint32_t ihl = (ip->version_ihl & 0xf) * 4u;
-		uint32_t len = rte_pktmbuf_data_len(m);
-
-		if (len > ihl)
-			ew_tcp_mss_clamp((uint8_t *)ip + ihl, len - ihl, ov->mss);
-	}
+	mss_clamp(ip, rte_pktmbuf_data_len(m), t->ov[t->tun[txi].ox].mss);
 	lan_out(w, t, m, ip, ifx, t->lan_nh[v].ifx,
 			t->lan_nh[v].via ? t->lan_nh[v].via : dst);
 }

@@ -29,17 +29,8 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 say "Building the lab: 2 sites, 1 underlay router, 2 WAN links per site"
 topo_two_sites
-classes='classes:
-  - name: interactive
-    match:
-      - { proto: icmp }
-      - { proto: tcp, dst_port: 5202 }
-      - { proto: tcp, src_port: 5202 }
-    overlays: [silver, gold]
-  - name: default
-    overlays: [gold, silver]'
-topo_site_config a "$LAB_DIR/a.yaml" "$classes"
-topo_site_config b "$LAB_DIR/b.yaml" "$classes"
+topo_site_config a "$LAB_DIR/a.yaml" "$TOPO_CLASSES"
+topo_site_config b "$LAB_DIR/b.yaml" "$TOPO_CLASSES"
 echo "site-a config ($LAB_DIR/a.yaml):"
 sed 's/^/    /' "$LAB_DIR/a.yaml"
 "$EDGEWAYD" -c "$LAB_DIR/a.yaml" --check

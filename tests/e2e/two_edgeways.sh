@@ -10,17 +10,8 @@ set -u
 lab_init
 
 topo_two_sites
-classes='classes:
-  - name: by-gre
-    match:
-      - { proto: icmp }
-      - { proto: tcp, dst_port: 5202 }
-      - { proto: tcp, src_port: 5202 }
-    overlays: [silver, gold]
-  - name: default
-    overlays: [gold, silver]'
-topo_site_config a "$LAB_DIR/a.yaml" "$classes"
-topo_site_config b "$LAB_DIR/b.yaml" "$classes"
+topo_site_config a "$LAB_DIR/a.yaml" "$TOPO_CLASSES"
+topo_site_config b "$LAB_DIR/b.yaml" "$TOPO_CLASSES"
 ew_start a ea "$LAB_DIR/a.yaml" || exit 1
 ew_start b eb "$LAB_DIR/b.yaml" || exit 1
 

@@ -12,10 +12,7 @@ set -u
 lab_init
 
 topo_peer
-lab_exec sb ip link add vxlan100 type vxlan id 100 remote 198.51.100.1 local 203.0.113.2 dstport 4789
-lab_exec sb ip addr add 169.254.100.2/24 dev vxlan100
-lab_exec sb ip link set vxlan100 up
-lab_exec sb ip route add 10.1.0.0/16 via 169.254.100.1 dev vxlan100
+topo_peer_kernel_vxlan
 topo_peer_config vxlan 100 "$LAB_DIR/a.yaml"
 ew_start a ea "$LAB_DIR/a.yaml" || exit 1
 

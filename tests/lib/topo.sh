@@ -28,6 +28,15 @@ topo_peer() {
 	lab_exec hb ip route add default via 10.2.0.1
 }
 
+# topo_peer_kernel_vxlan: make site B of topo_peer a Linux kernel VXLAN
+# endpoint (VNI 100, 169.254.100.2/24) routing site A's LAN via edgeway.
+topo_peer_kernel_vxlan() {
+	lab_exec sb ip link add vxlan100 type vxlan id 100 remote 198.51.100.1 local 203.0.113.2 dstport 4789
+	lab_exec sb ip addr add 169.254.100.2/24 dev vxlan100
+	lab_exec sb ip link set dev vxlan100 up
+	lab_exec sb ip route add 10.1.0.0/16 via 169.254.100.1 dev vxlan100
+}
+
 # topo_peer_config ENCAP ID FILE: edgeway A's config for topo_peer, one
 # overlay "gold" (ENCAP, ID) with a tunnel to 203.0.113.2.
 topo_peer_config() {
@@ -119,3 +128,15 @@ overlays:
 $classes
 EOF
 }
+
+# Classes for topo_two_sites: ICMP and TCP port 5202 prefer the GRE overlay
+# (silver, over lte); everything else takes VXLAN (gold, over inet).
+TOPO_CLASSES='classes:
+  - name: interactive
+    match:
+      - { proto: icmp }
+      - { proto: tcp, dst_port: 5202 }
+      - { proto: tcp, src_port: 5202 }
+    overlays: [silver, gold]
+  - name: default
+    overlays: [gold, silver]'
