@@ -22,8 +22,11 @@ ew_diag_add(struct ew_diag *d, const char *file, struct ew_pos pos,
 	i = d->n++;
 	if (i >= EW_DIAG_MAX)
 		return;
-	snprintf(d->msg[i], sizeof(d->msg[i]), "%s:%u:%u: error: %s",
-			file, pos.line, pos.col, text);
+	if (pos.line == 0)	/* about the file as a whole */
+		snprintf(d->msg[i], sizeof(d->msg[i]), "%s: error: %s", file, text);
+	else
+		snprintf(d->msg[i], sizeof(d->msg[i]), "%s:%u:%u: error: %s",
+				file, pos.line, pos.col, text);
 }
 
 void

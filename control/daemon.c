@@ -216,8 +216,11 @@ ew_daemon_run(const char *prog, struct ew_config *cfg)
 	argc = eal_argv(prog, cfg, argv, lcores, sizeof(lcores), prefix,
 			sizeof(prefix));
 	if (rte_eal_init(argc, argv) < 0) {
-		fprintf(stderr, "%s: cannot initialise DPDK (EAL): %s\n", prog,
-				rte_strerror(rte_errno));
+		/* EAL often fails without setting rte_errno; the usual cause
+		 * here is a second daemon with the same file prefix */
+		fprintf(stderr, "%s: cannot initialise DPDK (EAL): %s (see the EAL messages above; is another DPDK process using the same --file-prefix, by default edgeway-NODE?)\n",
+				prog, rte_errno != 0 ? rte_strerror(rte_errno) :
+				"no reason given");
 		ew_config_free(cfg);
 		free(d);
 		return 1;

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <net/if.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -46,6 +47,19 @@ ew_port_open(const char *device, unsigned int n_queues, uint16_t mtu,
 			snprintf(args, sizeof(args), "%s", device);
 		rc = rte_dev_probe(args);
 		if (rc != 0) {
+			const char *ifn = strstr(device, "iface=");
+			char ifname[IF_NAMESIZE + 1];
+
+			/* af_packet's own error code hides the usual cause */
+			if (ifn != NULL) {
+				snprintf(ifname, sizeof(ifname), "%.*s",
+						(int)strcspn(ifn + 6, ","), ifn + 6);
+				if (if_nametoindex(ifname) == 0) {
+					snprintf(err, errlen, "device '%s': no interface '%s' in this network namespace",
+							device, ifname);
+					return -1;
+				}
+			}
 			snprintf(err, errlen, "device '%s': cannot create: %s",
 					device, rte_strerror(-rc));
 			return -1;

@@ -304,6 +304,18 @@ t_too_big(void **state)
 }
 
 static void
+t_missing_file(void **state)
+{
+	struct ew_diag d;
+
+	assert_null(ew_config_load("/nonexistent/edgeway.yaml", &d));
+	assert_int_equal(d.n, 1);
+	/* about the whole file: no line and column */
+	assert_string_equal(d.msg[0],
+		"/nonexistent/edgeway.yaml: error: cannot open: No such file or directory");
+}
+
+static void
 t_many_errors(void **state)
 {
 	struct ew_diag d;
@@ -358,6 +370,7 @@ main(void)
 		cmocka_unit_test(t_semantics),
 		cmocka_unit_test(t_names),
 		cmocka_unit_test(t_too_big),
+		cmocka_unit_test(t_missing_file),
 		cmocka_unit_test(t_many_errors),
 		cmocka_unit_test(t_addr_helpers),
 	};
