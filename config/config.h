@@ -196,7 +196,13 @@ struct ew_config *ew_config_load_string(const char *name, const char *text,
 		size_t len, struct ew_diag *diag);
 void ew_config_free(struct ew_config *cfg);
 
-/* Semantic checks after parsing (cross references, uniqueness, ranges). */
+/* The config as YAML that loads back to an equal config (malloc'd). */
+char *ew_config_save(const struct ew_config *cfg);
+/* A deep copy, or NULL. Changes are made on a copy and validated again. */
+struct ew_config *ew_config_dup(const struct ew_config *cfg);
+
+/* Semantic checks after parsing (cross references, uniqueness, ranges);
+ * resolves references to indices. May run again on a changed copy. */
 void ew_config_validate(struct ew_config *cfg, struct ew_diag *diag);
 
 /* Helpers shared with the console and tests. */

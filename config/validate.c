@@ -269,6 +269,7 @@ check_classes(struct ew_config *cfg, struct ew_diag *d)
 		if (cl->n_match == 0 && c + 1 < cfg->n_classes)
 			VERR(cfg, d, cl->pos, "class '%s' has no match and catches everything, so class '%s' after it can never match; put it last",
 					cl->name, cfg->classes[c + 1].name);
+		free(cl->overlays);	/* validating a changed copy again */
 		cl->overlays = calloc(cl->n_overlays ? cl->n_overlays : 1,
 				sizeof(*cl->overlays));
 		if (cl->overlays == NULL) {
@@ -292,6 +293,8 @@ check_classes(struct ew_config *cfg, struct ew_diag *d)
 		}
 		for (m = 0; m < cl->n_match; m++) {
 			struct ew_match_cfg *mt = &cl->match[m];
+
+			mt->ingress_mask = 0;
 
 			for (i = 0; i < mt->n_ingress; i++) {
 				int f = find_iface(cfg, mt->ingress_ref[i].name);

@@ -4,6 +4,7 @@
  * -> ports -> tables -> workers -> libevent loop (punts, timers, signals).
  */
 
+#include <inttypes.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@
 #include <rte_log.h>
 #include <rte_mbuf.h>
 
+#include "control/api.h"
+#include "control/control.h"
 #include "control/daemon.h"
 #include "fastpath/port.h"
 
@@ -78,6 +81,119 @@ struct loop_ctx {
 	struct event *poll_ev;
 };
 
+/* SIGHUP: apply the config file again (all or nothing, like apply). */
+static void
+reload_file(struct ew_daemon *d)
+{
+	struct ew_config *cfg;
+	struct ew_diag diag;
+	char err[512];
+	unsigned int i;
+
+	cfg = ew_config_load(d->cfg_path, &diag);
+	if (cfg == NULL) {
+		LOG(ERR, "SIGHUP: %s refused, running config unchanged:\n", d->cfg_path);
+		for (i = 0; i < diag.n && i < EW_DIAG_MAX; i++)
+			LOG(ERR, "  %s\n", diag.msg[i]);
+		return;
+	}
+	if (ew_daemon_commit(d, cfg, err, sizeof(err)) != 0)
+		LOG(ERR, "SIGHUP: %s refused, running config unchanged: %s\n",
+				d->cfg_path, err);
+	else
+		LOG(INFO, "SIGHUP: %s applied (generation %" PRIu64 ")\n",
+				d->cfg_path, d->generation);
+}
+
+static void
+zero_tunnel(void *arg, unsigned int slot)
+{
+	struct ew_daemon *d = arg;
+	unsigned int l;
+
+	for (l = 0; l < d->dp.stats_lcores; l++)
+		memset(&d->dp.stats[l].tunnel[slot], 0, sizeof(d->dp.stats[l].tunnel[slot]));
+}
+
+static void
+zero_class(void *arg, unsigned int slot)
+{
+	struct ew_daemon *d = arg;
+	unsigned int l;
+
+	for (l = 0; l < d->dp.stats_lcores; l++)
+		memset(&d->dp.stats[l].cls[slot], 0, sizeof(d->dp.stats[l].cls[slot]));
+}
+
+/* The parts of a config that only a restart can change. */
+static int
+restart_needed(const struct ew_config *a, const struct ew_config *b, char *err,
+		size_t errlen)
+{
+	unsigned int i;
+
+	if (strcmp(a->node_name, b->node_name) != 0) {
+		snprintf(err, errlen, "node.name cannot change without a restart");
+		return -1;
+	}
+	if (a->workers != b->workers || a->mbufs != b->mbufs ||
+			a->n_eal_args != b->n_eal_args) {
+		snprintf(err, errlen, "dataplane workers/mbufs/eal cannot change without a restart");
+		return -1;
+	}
+	for (i = 0; i < a->n_eal_args; i++)
+		if (strcmp(a->eal_args[i], b->eal_args[i]) != 0) {
+			snprintf(err, errlen, "dataplane.eal cannot change without a restart");
+			return -1;
+		}
+	if (strcmp(a->socket, b->socket) != 0 || strcmp(a->metrics, b->metrics) != 0) {
+		snprintf(err, errlen, "control.socket/metrics cannot change without a restart");
+		return -1;
+	}
+	if (a->n_ifaces != b->n_ifaces) {
+		snprintf(err, errlen, "interfaces cannot be added or removed without a restart");
+		return -1;
+	}
+	for (i = 0; i < a->n_ifaces; i++)
+		if (strcmp(a->ifaces[i].name, b->ifaces[i].name) != 0 ||
+				strcmp(a->ifaces[i].device, b->ifaces[i].device) != 0 ||
+				a->ifaces[i].role != b->ifaces[i].role) {
+			snprintf(err, errlen, "interface '%s': name, role and device cannot change without a restart",
+					b->ifaces[i].name);
+			return -1;
+		}
+	return 0;
+}
+
+int
+ew_daemon_commit(struct ew_daemon *d, struct ew_config *cfg, char *err,
+		size_t errlen)
+{
+	struct ew_tables *t, *old;
+
+	if (restart_needed(d->dp.tables->cfg, cfg, err, errlen) != 0) {
+		ew_config_free(cfg);
+		return 2;
+	}
+	ew_slots_begin(&d->tslots);
+	ew_slots_begin(&d->cslots);
+	t = ew_tables_build(cfg, d->macs, d->port_ids, &d->tslots, &d->cslots,
+			err, errlen);
+	if (t == NULL) {
+		ew_config_free(cfg);
+		return 1;
+	}
+	d->dp.idle = t->cfg->idle;
+	old = ew_dp_publish(&d->dp, t);	/* returns after the grace period */
+	d->generation++;
+	ew_sp_tables_changed(d->sp, t);
+	/* no reader sees the old generation: free slots it alone used */
+	ew_slots_end(&d->tslots, zero_tunnel, d);
+	ew_slots_end(&d->cslots, zero_class, d);
+	ew_tables_free(old);
+	return 0;
+}
+
 static void
 on_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -91,7 +207,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		return;
 	}
 	if (sig == SIGHUP) {
-		LOG(WARNING, "SIGHUP: reload is not implemented yet; config unchanged\n");
+		reload_file(lc->d);
 		return;
 	}
 	LOG(INFO, "signal %d: stopping\n", (int)sig);
@@ -126,9 +242,19 @@ event_loop(struct ew_daemon *d)
 	unsigned int i;
 	int rc = 0;
 
+	char err[256];
+
 	lc.base = event_base_new();
 	if (lc.base == NULL)
 		return -1;
+	d->ctl = ew_ctl_open(lc.base, d->dp.tables->cfg->socket, ew_api_handle,
+			ew_api_refuse, d, err, sizeof(err));
+	if (d->ctl == NULL) {
+		LOG(ERR, "control socket: %s\n", err);
+		event_base_free(lc.base);
+		return -1;
+	}
+	LOG(INFO, "control socket %s: listening\n", d->dp.tables->cfg->socket);
 	for (i = 0; i < RTE_DIM(sigs); i++) {
 		sev[i] = evsignal_new(lc.base, sigs[i], on_signal, &lc);
 		event_add(sev[i], NULL);
@@ -139,6 +265,8 @@ event_loop(struct ew_daemon *d)
 	event_add(tick, &tick_tv);
 	if (event_base_dispatch(lc.base) < 0)
 		rc = -1;
+	ew_ctl_close(d->ctl);
+	d->ctl = NULL;
 	event_free(tick);
 	event_free(lc.poll_ev);
 	for (i = 0; i < RTE_DIM(sigs); i++)
@@ -161,6 +289,8 @@ teardown(struct ew_daemon *d)
 	ew_tables_free(t);
 	rte_mempool_free(d->mp);
 	d->mp = NULL;
+	ew_slots_fini(&d->tslots);
+	ew_slots_fini(&d->cslots);
 }
 
 /* Say which configured features this build accepts but does not act on
@@ -182,8 +312,6 @@ warn_unimplemented(const struct ew_config *cfg)
 	}
 	if (cfg->metrics[0] != '\0')
 		LOG(WARNING, "control.metrics: the Prometheus listener is not implemented yet; use DPDK telemetry /edgeway/*\n");
-	LOG(INFO, "control.socket %s: the API and edgewayctl are not implemented yet; SIGUSR1 prints counters to stderr\n",
-			cfg->socket);
 }
 
 int
@@ -191,8 +319,6 @@ ew_daemon_run(const char *prog, struct ew_config *cfg)
 {
 	struct ew_daemon *d;
 	char *argv[EAL_ARGV_MAX], lcores[64], prefix[EW_NAME_MAX + 32];
-	struct rte_ether_addr macs[EW_MAX_IFACES];
-	uint16_t port_ids[EW_MAX_IFACES];
 	struct ew_tables *t;
 	char err[256];
 	unsigned int i, lcore, n;
@@ -250,16 +376,23 @@ ew_daemon_run(const char *prog, struct ew_config *cfg)
 		const struct ew_iface_cfg *ic = &cfg->ifaces[i];
 
 		if (ew_port_open(ic->device, cfg->workers, ic->mtu, d->mp,
-				&port_ids[i], &macs[i], err, sizeof(err)) != 0) {
+				&d->port_ids[i], &d->macs[i], err, sizeof(err)) != 0) {
 			fprintf(stderr, "%s: %s:%u:%u: error: interface '%s': %s\n",
 					prog, cfg->file, ic->pos.line, ic->pos.col,
 					ic->name, err);
 			goto out_cfg;
 		}
-		d->dp.port_id[i] = port_ids[i];
+		d->dp.port_id[i] = d->port_ids[i];
 		d->n_ports_open++;
 	}
-	t = ew_tables_build(cfg, macs, port_ids, err, sizeof(err));
+	snprintf(d->cfg_path, sizeof(d->cfg_path), "%s", cfg->file);
+	if (ew_slots_init(&d->tslots, EW_MAX_TUNNELS) != 0 ||
+			ew_slots_init(&d->cslots, EW_MAX_CLASSES) != 0) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		goto out_cfg;
+	}
+	t = ew_tables_build(cfg, d->macs, d->port_ids, &d->tslots, &d->cslots,
+			err, sizeof(err));
 	if (t == NULL) {
 		fprintf(stderr, "%s: %s\n", prog, err);
 		goto out_cfg;

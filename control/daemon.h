@@ -11,16 +11,35 @@
 #include "config/config.h"
 #include "control/slowpath.h"
 #include "fastpath/dataplane.h"
+#include "fastpath/slots.h"
+
+struct ew_ctl;
 
 struct ew_daemon {
 	struct ew_dp dp;
 	struct ew_sp *sp;
+	struct ew_ctl *ctl;
 	struct rte_mempool *mp;
 	unsigned int n_ports_open;
+	struct rte_ether_addr macs[EW_MAX_IFACES];
+	uint16_t port_ids[EW_MAX_IFACES];
+	struct ew_slots tslots, cslots;	/* stable counter slots */
+	char cfg_path[EW_PATH_MAX];
 	uint64_t started_ms;
+	uint64_t generation;		/* generations published after the first */
+	uint64_t api_requests, api_errors;
 };
 
 int ew_daemon_run(const char *prog, struct ew_config *cfg);
+
+/*
+ * Make CFG (validated) the running configuration: one new table generation,
+ * published by RCU; the old one is freed after the grace period. Takes CFG
+ * in all cases. Returns 0, or 2 (refused: a part that needs a restart
+ * changed) / 1 (failed) with the reason in ERR; then nothing changed.
+ */
+int ew_daemon_commit(struct ew_daemon *d, struct ew_config *cfg, char *err,
+		size_t errlen);
 
 /* Human-readable views (also used by the console later). */
 void ew_show_interfaces(const struct ew_daemon *d, FILE *f);

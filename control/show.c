@@ -59,8 +59,10 @@ ew_show_tunnels(const struct ew_daemon *d, FILE *f)
 				t->ports[tu->ifx].name,
 				ew_ipv4_str(tu->remote, r, sizeof(r)),
 				ew_ipv4_str(tu->peer, p, sizeof(p)),
-				s->tunnel[i].tx_packets, s->tunnel[i].rx_packets,
-				s->tunnel[i].tx_bytes, s->tunnel[i].rx_bytes);
+				s->tunnel[tu->slot].tx_packets,
+				s->tunnel[tu->slot].rx_packets,
+				s->tunnel[tu->slot].tx_bytes,
+				s->tunnel[tu->slot].rx_bytes);
 	}
 	free(s);
 }

@@ -208,7 +208,7 @@ out_tunnel(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi, uint8_t tos)
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 
 	mt->reason = EW_PUNT_NH_TUN;
-	mt->tx = (uint16_t)txi;
+	mt->tx = tu->slot;
 	mt->tos = tos;
 	nh = resolve(sp, tu->ifx, tu->nh, NULL);
 	if (nh == NULL) {
@@ -229,8 +229,8 @@ out_tunnel(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi, uint8_t tos)
 		drop(sp, m, EW_DROP_NO_MBUF);
 		return;
 	}
-	sp->st->tunnel[txi].tx_packets++;
-	sp->st->tunnel[txi].tx_bytes += rte_pktmbuf_pkt_len(m);
+	sp->st->tunnel[tu->slot].tx_packets++;
+	sp->st->tunnel[tu->slot].tx_bytes += rte_pktmbuf_pkt_len(m);
 	send_l2(sp, tu->ifx, m);
 }
 
@@ -311,17 +311,20 @@ static void
 output(struct ew_sp *sp, struct rte_mbuf *m)
 {
 	struct ew_meta *mt = ew_meta(m);
+	/* held across a reload: the tunnel is found again by its slot */
+	uint16_t txi = mt->tx < EW_MAX_TUNNELS ? sp->t->tx_of_slot[mt->tx] :
+			EW_SLOT_NONE;
 
-	if (mt->reason == EW_PUNT_NH_TUN && mt->tx < sp->t->n_tunnels)
-		out_tunnel(sp, m, mt->tx, mt->tos);
+	if (mt->reason == EW_PUNT_NH_TUN && txi != EW_SLOT_NONE)
+		out_tunnel(sp, m, txi, mt->tos);
 	else if (mt->reason == EW_PUNT_NH_PORT && mt->ifx < sp->t->n_ports)
 		out_port(sp, m, mt->ifx, mt->nh);
-	else if (mt->reason == EW_PUNT_OV_ARP && mt->tx < sp->t->n_tunnels) {
+	else if (mt->reason == EW_PUNT_OV_ARP && txi != EW_SLOT_NONE) {
 		/* a held ARP frame for inside a VXLAN overlay */
 		struct rte_ether_addr dst =
 			rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->dst_addr;
 
-		ov_send_arp(sp, m, mt->tx, &dst);
+		ov_send_arp(sp, m, txi, &dst);
 	} else
 		drop(sp, m, EW_DROP_NEIGH_QUEUE);
 }
@@ -376,7 +379,7 @@ ov_send_arp(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi,
 		/* underlay not resolved yet: wait for it like any packet;
 		 * output() sends it on when the gateway answers */
 		ew_meta(m)->reason = EW_PUNT_OV_ARP;
-		ew_meta(m)->tx = (uint16_t)txi;
+		ew_meta(m)->tx = tu->slot;
 		resolve(sp, tu->ifx, tu->nh, m);
 		return;
 	}
@@ -389,8 +392,8 @@ ov_send_arp(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi,
 	h = rte_pktmbuf_mtod(m, uint8_t *);
 	h[tu->tpl_len - 2] = RTE_ETHER_TYPE_ARP >> 8;
 	h[tu->tpl_len - 1] = RTE_ETHER_TYPE_ARP & 0xff;
-	sp->st->tunnel[txi].tx_packets++;
-	sp->st->tunnel[txi].tx_bytes += rte_pktmbuf_pkt_len(m);
+	sp->st->tunnel[tu->slot].tx_packets++;
+	sp->st->tunnel[tu->slot].tx_bytes += rte_pktmbuf_pkt_len(m);
 	send_l2(sp, tu->ifx, m);
 }
 
@@ -664,6 +667,11 @@ icmp_error(struct ew_sp *sp, struct rte_mbuf *orig, unsigned int ifx,
 	}
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(m,
 			(uint16_t)(sizeof(*ip) + sizeof(*ic) + quote));
+	if (ip == NULL) {
+		rte_pktmbuf_free(m);
+		drop(sp, orig, EW_DROP_NO_MBUF);
+		return;
+	}
 	ic = (struct rte_icmp_hdr *)(ip + 1);
 	memcpy(ic + 1, oip, quote);
 	src = txi != EW_TX_NONE ? sp->t->ov[sp->t->tun[txi].ox].addr :
@@ -731,15 +739,24 @@ ew_sp_handle(struct ew_sp *sp, struct rte_mbuf *m)
 {
 	struct ew_meta *mt = ew_meta(m);
 	const struct ew_tables *t = sp->t;
+	uint16_t txi;
 
 	if (t == NULL) {
 		rte_pktmbuf_free(m);
 		return;
 	}
-	if (mt->ifx >= t->n_ports ||
-			(mt->tx != EW_TX_NONE && mt->tx >= t->n_tunnels)) {
-		/* punted under an older generation that had more objects */
-		drop(sp, m, EW_DROP_NEIGH_QUEUE);
+	/* the worker names tunnels by stable slot; a packet punted just
+	 * before a reload may name one that is gone */
+	txi = EW_TX_NONE;
+	if (mt->tx != EW_TX_NONE) {
+		txi = mt->tx < EW_MAX_TUNNELS ? t->tx_of_slot[mt->tx] : EW_SLOT_NONE;
+		if (txi == EW_SLOT_NONE) {
+			drop(sp, m, EW_DROP_STALE);
+			return;
+		}
+	}
+	if (mt->ifx >= t->n_ports) {
+		drop(sp, m, EW_DROP_STALE);
 		return;
 	}
 	switch (mt->reason) {
@@ -747,26 +764,26 @@ ew_sp_handle(struct ew_sp *sp, struct rte_mbuf *m)
 		arp_input(sp, m, mt->ifx, EW_TX_NONE);
 		break;
 	case EW_PUNT_OV_ARP:
-		arp_input(sp, m, mt->ifx, mt->tx);
+		arp_input(sp, m, mt->ifx, txi);
 		break;
 	case EW_PUNT_LOCAL:
 		local_input(sp, m, mt->ifx, EW_TX_NONE);
 		break;
 	case EW_PUNT_OV_LOCAL:
-		local_input(sp, m, mt->ifx, mt->tx);
+		local_input(sp, m, mt->ifx, txi);
 		break;
 	case EW_PUNT_NH_TUN:
-		out_tunnel(sp, m, mt->tx, mt->tos);
+		out_tunnel(sp, m, txi, mt->tos);
 		break;
 	case EW_PUNT_NH_PORT:
 		out_port(sp, m, mt->ifx, mt->nh);
 		break;
 	case EW_PUNT_ICMP_ERR:
-		icmp_error(sp, m, mt->ifx, mt->tx, (uint8_t)(mt->arg >> 8),
+		icmp_error(sp, m, mt->ifx, txi, (uint8_t)(mt->arg >> 8),
 				(uint8_t)mt->arg, (uint16_t)mt->nh);
 		break;
 	case EW_PUNT_FRAG:
-		fragment(sp, m, mt->tx, mt->tos);
+		fragment(sp, m, txi, mt->tos);
 		break;
 	default:
 		rte_pktmbuf_free(m);

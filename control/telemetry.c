@@ -8,6 +8,7 @@
  */
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include <rte_telemetry.h>
@@ -15,6 +16,33 @@
 #include "control/daemon.h"
 
 static struct ew_daemon *tel_daemon;
+
+/*
+ * The telemetry thread reads the current table generation: it is an RCU
+ * reader (id EW_RCU_TELEMETRY), online only inside a callback, so a reload
+ * never frees a generation under it.
+ */
+static const struct ew_tables *
+tel_enter(void)
+{
+	static bool registered;
+	struct ew_dp *dp = &tel_daemon->dp;
+
+	if (!registered) {
+		rte_rcu_qsbr_thread_register(dp->qs, EW_RCU_TELEMETRY(dp));
+		registered = true;
+	}
+	rte_rcu_qsbr_thread_online(dp->qs, EW_RCU_TELEMETRY(dp));
+	return __atomic_load_n(&dp->tables, __ATOMIC_ACQUIRE);
+}
+
+static void
+tel_leave(void)
+{
+	struct ew_dp *dp = &tel_daemon->dp;
+
+	rte_rcu_qsbr_thread_offline(dp->qs, EW_RCU_TELEMETRY(dp));
+}
 
 /* DPDK 22.11 accepts only [A-Za-z0-9_] in dictionary keys: anything else
  * in our names becomes '_' and the parts are joined with "__". */
@@ -38,12 +66,13 @@ add_u64(struct rte_tel_data *d, const char *a, const char *b, const char *c,
 static int
 tel_interfaces(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	const struct ew_tables *t = tel_daemon->dp.tables;
 	struct ew_lcore_stats *s = ew_dp_stats_snapshot(&tel_daemon->dp);
+	const struct ew_tables *t;
 	unsigned int i;
 
 	if (s == NULL)
 		return -1;
+	t = tel_enter();
 	rte_tel_data_start_dict(d);
 	for (i = 0; i < t->n_ports; i++) {
 		const char *n = t->ports[i].name;
@@ -54,6 +83,7 @@ tel_interfaces(const char *cmd, const char *params, struct rte_tel_data *d)
 		add_u64(d, n, "tx_bytes", NULL, s->port[i].tx_bytes);
 		add_u64(d, n, "drops", NULL, s->port[i].drops);
 	}
+	tel_leave();
 	free(s);
 	return 0;
 }
@@ -61,21 +91,25 @@ tel_interfaces(const char *cmd, const char *params, struct rte_tel_data *d)
 static int
 tel_tunnels(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	const struct ew_tables *t = tel_daemon->dp.tables;
 	struct ew_lcore_stats *s = ew_dp_stats_snapshot(&tel_daemon->dp);
+	const struct ew_tables *t;
 	unsigned int i;
 
 	if (s == NULL)
 		return -1;
+	t = tel_enter();
 	rte_tel_data_start_dict(d);
 	for (i = 0; i < t->n_tunnels; i++) {
 		const char *o = t->ov[t->tun[i].ox].name, *n = t->tun[i].name;
 
-		add_u64(d, o, n, "tx_packets", s->tunnel[i].tx_packets);
-		add_u64(d, o, n, "rx_packets", s->tunnel[i].rx_packets);
-		add_u64(d, o, n, "tx_bytes", s->tunnel[i].tx_bytes);
-		add_u64(d, o, n, "rx_bytes", s->tunnel[i].rx_bytes);
+		uint16_t sl = t->tun[i].slot;
+
+		add_u64(d, o, n, "tx_packets", s->tunnel[sl].tx_packets);
+		add_u64(d, o, n, "rx_packets", s->tunnel[sl].rx_packets);
+		add_u64(d, o, n, "tx_bytes", s->tunnel[sl].tx_bytes);
+		add_u64(d, o, n, "rx_bytes", s->tunnel[sl].rx_bytes);
 	}
+	tel_leave();
 	free(s);
 	return 0;
 }

@@ -45,9 +45,10 @@ ew_dp_init(struct ew_dp *dp, unsigned int n_workers, unsigned int n_ports,
 		snprintf(err, errlen, "cannot register mbuf field");
 		return -1;
 	}
-	sz = rte_rcu_qsbr_get_memsize(n_workers);
+	/* one reader per worker, plus the telemetry thread */
+	sz = rte_rcu_qsbr_get_memsize(n_workers + 1);
 	dp->qs = rte_zmalloc("ew_qsbr", sz, RTE_CACHE_LINE_SIZE);
-	if (dp->qs == NULL || rte_rcu_qsbr_init(dp->qs, n_workers) != 0) {
+	if (dp->qs == NULL || rte_rcu_qsbr_init(dp->qs, n_workers + 1) != 0) {
 		snprintf(err, errlen, "cannot allocate RCU state");
 		return -1;
 	}
@@ -148,6 +149,11 @@ ew_dp_stats_sum(const struct ew_dp *dp, struct ew_lcore_stats *out)
 			out->tunnel[i].tx_bytes += s->tunnel[i].tx_bytes;
 			out->tunnel[i].rx_packets += s->tunnel[i].rx_packets;
 			out->tunnel[i].rx_bytes += s->tunnel[i].rx_bytes;
+		}
+		for (i = 0; i < EW_MAX_CLASSES; i++) {
+			out->cls[i].packets += s->cls[i].packets;
+			out->cls[i].bytes += s->cls[i].bytes;
+			out->cls[i].drops += s->cls[i].drops;
 		}
 	}
 }

@@ -31,7 +31,7 @@ enum ew_punt {
 	EW_PUNT_ARP = 1,	/* data at Ethernet; ifx = arrival port */
 	EW_PUNT_LOCAL,		/* data at IPv4, to one of our addresses; ifx */
 	EW_PUNT_OV_ARP,		/* data at inner Ethernet; tx = tunnel */
-	EW_PUNT_OV_LOCAL,	/* data at inner IPv4 for us; tx = tunnel */
+	EW_PUNT_OV_LOCAL,	/* data at inner IPv4 for us; tx = tunnel slot */
 	EW_PUNT_NH_TUN,		/* data at IPv4 (TTL done) waiting for tunnel nh; tx */
 	EW_PUNT_NH_PORT,	/* data at IPv4 (TTL done) waiting for nh on port ifx */
 	EW_PUNT_ICMP_ERR,	/* data at offending IPv4; arg = type<<8|code,
@@ -40,12 +40,13 @@ enum ew_punt {
 	EW_PUNT_FRAG,		/* data at IPv4 (TTL done) too big, DF clear; tx */
 };
 
-#define EW_TX_NONE 0xffff
+#define EW_TX_NONE 0xffff	/* no tunnel (same value as EW_SLOT_NONE: test
+				 * for it before mapping a slot) */
 
 struct ew_meta {
 	uint8_t reason;
 	uint8_t ifx;
-	uint16_t tx;
+	uint16_t tx;		/* the tunnel's stable slot, or EW_TX_NONE */
 	uint16_t arg;
 	uint8_t tos;		/* outer TOS for NH_TUN / FRAG */
 	uint8_t pad;
@@ -93,8 +94,11 @@ int ew_dp_init(struct ew_dp *dp, unsigned int n_workers, unsigned int n_ports,
 		char *err, size_t errlen);
 void ew_dp_fini(struct ew_dp *dp);
 
-/* Publish a new generation; returns the old one once no worker can see it
- * (waits for the grace period). */
+/* RCU reader id of DPDK's telemetry thread (workers are 0..n_workers-1). */
+#define EW_RCU_TELEMETRY(dp) ((dp)->n_workers)
+
+/* Publish a new generation; returns the old one once no worker (nor the
+ * telemetry thread) can see it (waits for the grace period). */
 struct ew_tables *ew_dp_publish(struct ew_dp *dp, struct ew_tables *t);
 
 /* Worker lcore entry point; ARG is a struct ew_dp. */

@@ -43,7 +43,8 @@
 	_(FRAG_FAIL, "frag_fail", "fragmentation failed (no buffers)") \
 	_(LOCAL_PROTO, "local_proto", "packet to this node that is not ICMP echo or a known service") \
 	_(ARP_BAD, "arp_bad", "ARP packet malformed or not for us") \
-	_(NO_MBUF, "no_mbuf", "mbuf pool empty")
+	_(NO_MBUF, "no_mbuf", "mbuf pool empty") \
+	_(STALE, "stale", "held or punted for a tunnel a reload removed")
 
 enum ew_drop {
 #define _(sym, name, help) EW_DROP_##sym,
@@ -56,7 +57,8 @@ extern const char *const ew_drop_names[EW_DROP_MAX];
 extern const char *const ew_drop_help[EW_DROP_MAX];
 
 #define EW_MAX_PORTS	16
-#define EW_MAX_TUNNELS	4096	/* per-lcore counter slots, by tunnel index */
+#define EW_MAX_TUNNELS	4096	/* per-lcore counter slots, by tunnel slot */
+#define EW_MAX_CLASSES	1024	/* by class slot */
 
 struct ew_port_stats {
 	uint64_t rx_packets, rx_bytes;
@@ -69,11 +71,17 @@ struct ew_tunnel_stats {
 	uint64_t rx_packets, rx_bytes;
 };
 
+struct ew_class_stats {
+	uint64_t packets, bytes;
+	uint64_t drops;		/* no overlay of the class routes it */
+};
+
 struct ew_lcore_stats {
 	struct ew_port_stats port[EW_MAX_PORTS];	/* by interface index */
 	uint64_t drop[EW_DROP_MAX];
 	uint64_t punted;
 	struct ew_tunnel_stats tunnel[EW_MAX_TUNNELS];
+	struct ew_class_stats cls[EW_MAX_CLASSES];
 } __rte_cache_aligned;
 
 #endif /* EW_STATS_H */

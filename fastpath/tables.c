@@ -7,6 +7,7 @@
 #include <rte_malloc.h>
 
 #include "fastpath/encap.h"
+#include "fastpath/slots.h"
 #include "fastpath/tables.h"
 
 const char *const ew_drop_names[EW_DROP_MAX] = {
@@ -231,9 +232,37 @@ build_classes(struct ew_tables *t, const struct ew_config *cfg)
 	return 0;
 }
 
+static int
+assign_slots(struct ew_tables *t, struct ew_slots *tslots,
+		struct ew_slots *cslots)
+{
+	char key[EW_SLOT_KEY];
+	unsigned int i;
+	int s;
+
+	memset(t->tx_of_slot, 0xff, sizeof(t->tx_of_slot));
+	for (i = 0; i < t->n_tunnels; i++) {
+		snprintf(key, sizeof(key), "%s/%s", t->ov[t->tun[i].ox].name,
+				t->tun[i].name);
+		s = tslots != NULL ? ew_slots_get(tslots, key) : (int)i;
+		if (s < 0 || s >= EW_MAX_TUNNELS)
+			return -1;
+		t->tun[i].slot = (uint16_t)s;
+		t->tx_of_slot[s] = (uint16_t)i;
+	}
+	for (i = 0; i < t->n_classes; i++) {
+		s = cslots != NULL ? ew_slots_get(cslots, t->classes[i].name) : (int)i;
+		if (s < 0 || s >= EW_MAX_CLASSES)
+			return -1;
+		t->classes[i].slot = (uint16_t)s;
+	}
+	return 0;
+}
+
 struct ew_tables *
 ew_tables_build(struct ew_config *cfg, const struct rte_ether_addr *macs,
-		const uint16_t *port_ids, char *err, size_t errlen)
+		const uint16_t *port_ids, struct ew_slots *tslots,
+		struct ew_slots *cslots, char *err, size_t errlen)
 {
 	struct ew_tables *t;
 	unsigned int i;
@@ -260,9 +289,10 @@ ew_tables_build(struct ew_config *cfg, const struct rte_ether_addr *macs,
 		t->local[t->n_local++] = p->addr;
 	}
 	if (build_lan(t, cfg) != 0 || build_overlays(t, cfg) != 0 ||
-			build_classes(t, cfg) != 0 || build_tunkeys(t) != 0) {
-		snprintf(err, errlen, "cannot build tables (out of memory or over %d tunnels)",
-				EW_MAX_TUNNELS);
+			build_classes(t, cfg) != 0 || build_tunkeys(t) != 0 ||
+			assign_slots(t, tslots, cslots) != 0) {
+		snprintf(err, errlen, "cannot build tables (out of memory, or over %d tunnels or %d classes)",
+				EW_MAX_TUNNELS, EW_MAX_CLASSES);
 		t->cfg = NULL;
 		ew_tables_free(t);
 		return NULL;

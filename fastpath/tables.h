@@ -44,6 +44,7 @@ struct ew_tunnel {
 	uint16_t ifx;			/* WAN interface */
 	uint16_t ox;			/* overlay */
 	uint16_t ip_cksum_base;		/* ~cksum of template IP header, len 0 */
+	uint16_t slot;			/* stable counter slot */
 	uint32_t nh;			/* underlay next hop: gateway or remote */
 	uint32_t peer;			/* host order */
 	uint32_t remote;
@@ -75,6 +76,7 @@ struct ew_class {
 	uint16_t *ov;
 	unsigned int n_ov;
 	uint8_t dscp;			/* outer DSCP, 0 = none */
+	uint16_t slot;			/* stable counter slot */
 	char name[EW_NAME_MAX];
 };
 
@@ -110,15 +112,24 @@ struct ew_tables {
 
 	uint32_t tunkey_mask;
 	struct ew_tunkey *tunkey;
+
+	uint16_t tx_of_slot[EW_MAX_TUNNELS];	/* EW_SLOT_NONE: no such tunnel */
 };
+
+#define EW_SLOT_NONE 0xffff
+
+struct ew_slots;
 
 /*
  * Build tables from CFG (which the tables then own). MACS gives each
  * interface's MAC, PORT_IDS its DPDK port id, both by interface index.
- * Returns NULL with a message in ERR on failure (CFG is not freed then).
+ * TSLOTS/CSLOTS give tunnels and classes stable counter slots (NULL: the
+ * index). Returns NULL with a message in ERR on failure (CFG is not freed
+ * then).
  */
 struct ew_tables *ew_tables_build(struct ew_config *cfg,
 		const struct rte_ether_addr *macs, const uint16_t *port_ids,
+		struct ew_slots *tslots, struct ew_slots *cslots,
 		char *err, size_t errlen);
 void ew_tables_free(struct ew_tables *t);
 

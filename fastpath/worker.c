@@ -281,9 +281,12 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	}
 	txi = ew_route_overlay(t, cl, dst);
 	if (unlikely(txi < 0)) {
+		w->st->cls[cl->slot].drops++;
 		drop_icmp(w, m, ifx, EW_DROP_NO_ROUTE, EW_TX_NONE, 3, 0, 0);
 		return;
 	}
+	w->st->cls[cl->slot].packets++;
+	w->st->cls[cl->slot].bytes += len;
 	tu = &t->tun[txi];
 	ov = &t->ov[tu->ox];
 	if (unlikely(rte_be_to_cpu_16(ip->total_length) > ov->mtu)) {
@@ -292,7 +295,7 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 			return;
 		}
 		ew_ip_ttl_dec(ip);
-		punt(w, m, EW_PUNT_FRAG, ifx, (uint16_t)txi, 0, 0);
+		punt(w, m, EW_PUNT_FRAG, ifx, tu->slot, 0, 0);
 		ew_meta(m)->tos = (uint8_t)(cl->dscp << 2);
 		return;
 	}
@@ -303,7 +306,7 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 			(tu->encap == EW_ENCAP_VXLAN &&
 			 ew_neigh_get(w->dp->neigh, EW_SCOPE_OV | tu->id, tu->peer,
 					&peer_mac) != 0))) {
-		punt(w, m, EW_PUNT_NH_TUN, ifx, (uint16_t)txi, 0, 0);
+		punt(w, m, EW_PUNT_NH_TUN, ifx, tu->slot, 0, 0);
 		ew_meta(m)->tos = (uint8_t)(cl->dscp << 2);
 		return;
 	}
@@ -312,16 +315,18 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		drop(w, m, ifx, EW_DROP_NO_MBUF);
 		return;
 	}
-	w->st->tunnel[txi].tx_packets++;
-	w->st->tunnel[txi].tx_bytes += rte_pktmbuf_pkt_len(m);
+	w->st->tunnel[tu->slot].tx_packets++;
+	w->st->tunnel[tu->slot].tx_bytes += rte_pktmbuf_pkt_len(m);
 	tx(w, t, tu->ifx, m);
 }
 
-/* A decapsulated inner IPv4 packet (data at inner IP) from tunnel TXI. */
+/* A decapsulated inner IPv4 packet (data at inner IP) from tunnel TXI.
+ * Punts name the tunnel by its stable slot. */
 static inline void
 inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		unsigned int ifx, unsigned int txi)
 {
+	uint16_t slot = t->tun[txi].slot;
 	struct rte_ipv4_hdr *ip;
 	uint32_t dst, v;
 
@@ -330,7 +335,7 @@ inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		return;
 	dst = rte_be_to_cpu_32(ip->dst_addr);
 	if (ew_tables_is_local(t, dst)) {
-		punt(w, m, EW_PUNT_OV_LOCAL, ifx, (uint16_t)txi, 0, 0);
+		punt(w, m, EW_PUNT_OV_LOCAL, ifx, slot, 0, 0);
 		return;
 	}
 	if (unlikely(ew_ip_bad_dst(dst))) {
@@ -338,11 +343,11 @@ inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		return;
 	}
 	if (unlikely(ip->time_to_live <= 1)) {
-		drop_icmp(w, m, ifx, EW_DROP_TTL, (uint16_t)txi, 11, 0, 0);
+		drop_icmp(w, m, ifx, EW_DROP_TTL, slot, 11, 0, 0);
 		return;
 	}
 	if (unlikely(ew_lpm_lookup(&t->lan, dst, &v) != 0)) {
-		drop_icmp(w, m, ifx, EW_DROP_LAN_NO_ROUTE, (uint16_t)txi, 3, 0, 0);
+		drop_icmp(w, m, ifx, EW_DROP_LAN_NO_ROUTE, slot, 3, 0, 0);
 		return;
 	}
 	/* clamp SYNs coming out of the overlay too, so the LAN host's
@@ -403,13 +408,13 @@ wan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 			drop(w, m, ifx, EW_DROP_TUNNEL_UNKNOWN);
 			return;
 		}
-		w->st->tunnel[txi].rx_packets++;
-		w->st->tunnel[txi].rx_bytes += len;
+		w->st->tunnel[t->tun[txi].slot].rx_packets++;
+		w->st->tunnel[t->tun[txi].slot].rx_bytes += len;
 		rte_pktmbuf_adj(m, (uint16_t)(ihl + 16));
 		in = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
 		type = rte_be_to_cpu_16(in->ether_type);
 		if (type == RTE_ETHER_TYPE_ARP) {
-			punt(w, m, EW_PUNT_OV_ARP, ifx, (uint16_t)txi, 0, 0);
+			punt(w, m, EW_PUNT_OV_ARP, ifx, t->tun[txi].slot, 0, 0);
 			return;
 		}
 		if (unlikely(type != RTE_ETHER_TYPE_IPV4 ||
@@ -454,8 +459,8 @@ wan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 			drop(w, m, ifx, EW_DROP_TUNNEL_UNKNOWN);
 			return;
 		}
-		w->st->tunnel[txi].rx_packets++;
-		w->st->tunnel[txi].rx_bytes += len;
+		w->st->tunnel[t->tun[txi].slot].rx_packets++;
+		w->st->tunnel[t->tun[txi].slot].rx_bytes += len;
 		rte_pktmbuf_adj(m, (uint16_t)(ihl + hl));
 		inner_ipv4(w, t, m, ifx, (unsigned int)txi);
 		return;

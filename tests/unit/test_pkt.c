@@ -102,7 +102,7 @@ site_init(struct site *s, const char *text, const struct rte_ether_addr *macs)
 	if (cfg == NULL)
 		ew_diag_print(&d, stderr);
 	assert_non_null(cfg);
-	s->t = ew_tables_build(cfg, macs, ports, err, sizeof(err));
+	s->t = ew_tables_build(cfg, macs, ports, NULL, NULL, err, sizeof(err));
 	assert_non_null(s->t);
 	snprintf(name, sizeof(name), "neigh%u", hash_seq++);
 	s->dp.neigh = ew_neigh_create(name, NULL);

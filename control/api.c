@@ -1,0 +1,525 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * API dispatch: one Request frame in, one Response frame out. Reads are
+ * answered from the current table generation and summed counters; changes
+ * go through the daemon's commit path (a new generation, published by
+ * RCU, or nothing at all).
+ */
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "control/api.h"
+#include "control/daemon.h"
+#include "fastpath/neigh.h"
+
+#include "edgeway.pb-c.h"
+
+/* Everything allocated while building one response, freed together. */
+struct arena {
+	void **p;
+	size_t n, cap;
+};
+
+static void *
+aalloc(struct arena *a, size_t size)
+{
+	void *m;
+
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 64;
+		void **p = realloc(a->p, cap * sizeof(*p));
+
+		if (p == NULL)
+			return NULL;
+		a->p = p;
+		a->cap = cap;
+	}
+	m = calloc(1, size ? size : 1);
+	if (m != NULL)
+		a->p[a->n++] = m;
+	return m;
+}
+
+/* Make the arena own P (malloc'd elsewhere). */
+static int
+aadopt(struct arena *a, void *p)
+{
+	if (a->n == a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 64;
+		void **np = realloc(a->p, cap * sizeof(*np));
+
+		if (np == NULL)
+			return -1;
+		a->p = np;
+		a->cap = cap;
+	}
+	a->p[a->n++] = p;
+	return 0;
+}
+
+static char *
+astr(struct arena *a, const char *fmt, ...)
+{
+	char buf[512], *s;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	s = aalloc(a, strlen(buf) + 1);
+	if (s != NULL)
+		strcpy(s, buf);
+	return s != NULL ? s : (char *)"";
+}
+
+static void
+afree(struct arena *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		free(a->p[i]);
+	free(a->p);
+}
+
+static char *
+aip(struct arena *a, uint32_t ip)
+{
+	char b[16];
+
+	return astr(a, "%s", ew_ipv4_str(ip, b, sizeof(b)));
+}
+
+static char *
+apfx(struct arena *a, uint32_t ip, uint8_t len)
+{
+	struct ew_prefix p = { ip, len };
+	char b[40];
+
+	return astr(a, "%s", ew_prefix_str(&p, b, sizeof(b)));
+}
+
+#define ANEW(a, type, init) ({ type *_x = aalloc((a), sizeof(type)); \
+	if (_x != NULL) { type _i = init; *_x = _i; } _x; })
+#define AARR(a, type, n) ((type **)aalloc((a), sizeof(type *) * ((n) + 1)))
+
+static void
+set_error(struct arena *a, Edgeway__Response *r, Edgeway__Code code,
+		const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	r->code = code;
+	r->errors = AARR(a, char, 1);
+	r->errors[0] = astr(a, "%s", buf);
+	r->n_errors = 1;
+}
+
+void
+ew_api_set_diag(void *arena, void *resp, const struct ew_diag *d)
+{
+	struct arena *a = arena;
+	Edgeway__Response *r = resp;
+	unsigned int i, n = d->n < EW_DIAG_MAX ? d->n : EW_DIAG_MAX;
+
+	r->code = EDGEWAY__CODE__REFUSED;
+	r->errors = AARR(a, char, n + 1);
+	for (i = 0; i < n; i++)
+		r->errors[i] = astr(a, "%s", d->msg[i]);
+	r->n_errors = n;
+	if (d->n > EW_DIAG_MAX)
+		r->errors[r->n_errors++] = astr(a, "(%u more errors not shown)",
+				d->n - EW_DIAG_MAX);
+}
+
+/* ---- show ---- */
+
+static void
+show_interfaces(struct arena *a, const struct ew_daemon *d,
+		const struct ew_lcore_stats *s, Edgeway__ShowReply *sr)
+{
+	const struct ew_tables *t = d->dp.tables;
+	const struct ew_config *cfg = t->cfg;
+	unsigned int i, k;
+
+	sr->interfaces = AARR(a, Edgeway__Interface, t->n_ports);
+	for (i = 0; i < t->n_ports; i++) {
+		const struct ew_iface_cfg *ic = &cfg->ifaces[i];
+		Edgeway__Interface *m = ANEW(a, Edgeway__Interface,
+				EDGEWAY__INTERFACE__INIT);
+		char mac[RTE_ETHER_ADDR_FMT_SIZE];
+
+		m->name = astr(a, "%s", ic->name);
+		m->role = astr(a, "%s", ew_role_name(ic->role));
+		m->device = astr(a, "%s", ic->device);
+		m->address = apfx(a, ic->address.addr, ic->address.len);
+		m->gateway = ic->gateway ? aip(a, ic->gateway) : (char *)"";
+		m->mtu = ic->mtu;
+		rte_ether_format_addr(mac, sizeof(mac), &t->ports[i].mac);
+		m->mac = astr(a, "%s", mac);
+		m->routes = AARR(a, Edgeway__LanRoute, ic->n_routes);
+		for (k = 0; k < ic->n_routes; k++) {
+			Edgeway__LanRoute *r = ANEW(a, Edgeway__LanRoute,
+					EDGEWAY__LAN_ROUTE__INIT);
+
+			r->prefix = apfx(a, ic->routes[k].prefix.addr,
+					ic->routes[k].prefix.len);
+			r->via = aip(a, ic->routes[k].via);
+			m->routes[m->n_routes++] = r;
+		}
+		m->rx_packets = s->port[i].rx_packets;
+		m->tx_packets = s->port[i].tx_packets;
+		m->rx_bytes = s->port[i].rx_bytes;
+		m->tx_bytes = s->port[i].tx_bytes;
+		m->drops = s->port[i].drops;
+		sr->interfaces[sr->n_interfaces++] = m;
+	}
+}
+
+static Edgeway__Tunnel *
+tunnel_msg(struct arena *a, const struct ew_tables *t, unsigned int tx,
+		const struct ew_lcore_stats *s)
+{
+	const struct ew_tunnel *tu = &t->tun[tx];
+	Edgeway__Tunnel *m = ANEW(a, Edgeway__Tunnel, EDGEWAY__TUNNEL__INIT);
+
+	m->overlay = astr(a, "%s", t->ov[tu->ox].name);
+	m->name = astr(a, "%s", tu->name);
+	m->wan = astr(a, "%s", t->ports[tu->ifx].name);
+	m->remote = aip(a, tu->remote);
+	m->peer = aip(a, tu->peer);
+	/* no monitoring yet: a tunnel is up while configured */
+	m->up = true;
+	if (s != NULL) {
+		m->tx_packets = s->tunnel[tu->slot].tx_packets;
+		m->rx_packets = s->tunnel[tu->slot].rx_packets;
+		m->tx_bytes = s->tunnel[tu->slot].tx_bytes;
+		m->rx_bytes = s->tunnel[tu->slot].rx_bytes;
+	}
+	return m;
+}
+
+static Edgeway__Route *
+route_msg(struct arena *a, const struct ew_overlay_cfg *oc, unsigned int r)
+{
+	Edgeway__Route *m = ANEW(a, Edgeway__Route, EDGEWAY__ROUTE__INIT);
+
+	m->overlay = astr(a, "%s", oc->name);
+	m->prefix = apfx(a, oc->routes[r].prefix.addr, oc->routes[r].prefix.len);
+	m->via = astr(a, "%s", oc->routes[r].via_ref.name);
+	return m;
+}
+
+static int
+show_overlays(struct arena *a, const struct ew_daemon *d,
+		const struct ew_lcore_stats *s, Edgeway__ShowReply *sr,
+		Edgeway__Show__What what, const char *only)
+{
+	const struct ew_tables *t = d->dp.tables;
+	const struct ew_config *cfg = t->cfg;
+	unsigned int o, k, tx = 0, found = 0;
+
+	sr->overlays = AARR(a, Edgeway__Overlay, cfg->n_overlays);
+	sr->tunnels = AARR(a, Edgeway__Tunnel, t->n_tunnels);
+	sr->routes = NULL;
+	for (o = 0; o < cfg->n_overlays; o++) {
+		const struct ew_overlay_cfg *oc = &cfg->overlays[o];
+		Edgeway__Overlay *m;
+
+		if (only[0] != '\0' && strcmp(only, oc->name) != 0) {
+			tx += oc->n_tunnels;
+			continue;
+		}
+		found++;
+		if (what == EDGEWAY__SHOW__WHAT__TUNNELS) {
+			for (k = 0; k < oc->n_tunnels; k++)
+				sr->tunnels[sr->n_tunnels++] = tunnel_msg(a, t, tx + k, s);
+			tx += oc->n_tunnels;
+			continue;
+		}
+		if (what == EDGEWAY__SHOW__WHAT__ROUTES) {
+			Edgeway__Route **r = AARR(a, Edgeway__Route,
+					sr->n_routes + oc->n_routes);
+
+			if (sr->n_routes)
+				memcpy(r, sr->routes, sr->n_routes * sizeof(*r));
+			sr->routes = r;
+			for (k = 0; k < oc->n_routes; k++)
+				sr->routes[sr->n_routes++] = route_msg(a, oc, k);
+			tx += oc->n_tunnels;
+			continue;
+		}
+		m = ANEW(a, Edgeway__Overlay, EDGEWAY__OVERLAY__INIT);
+		m->name = astr(a, "%s", oc->name);
+		m->id = oc->id;
+		m->encap = astr(a, "%s", ew_encap_name(oc->encap));
+		m->address = apfx(a, oc->address.addr, oc->address.len);
+		m->mtu = oc->mtu;
+		m->mss_clamp = oc->mss_clamp ? EDGEWAY__TOGGLE__TOGGLE_ON :
+				EDGEWAY__TOGGLE__TOGGLE_OFF;
+		m->tunnels = AARR(a, Edgeway__Tunnel, oc->n_tunnels);
+		for (k = 0; k < oc->n_tunnels; k++)
+			m->tunnels[m->n_tunnels++] = tunnel_msg(a, t, tx + k, s);
+		tx += oc->n_tunnels;
+		m->routes = AARR(a, Edgeway__Route, oc->n_routes);
+		for (k = 0; k < oc->n_routes; k++)
+			m->routes[m->n_routes++] = route_msg(a, oc, k);
+		sr->overlays[sr->n_overlays++] = m;
+	}
+	return only[0] != '\0' && found == 0 ? -1 : 0;
+}
+
+static const char *
+proto_name(struct arena *a, int p)
+{
+	if (p < 0)
+		return "";
+	if (p == 6)
+		return "tcp";
+	if (p == 17)
+		return "udp";
+	if (p == 1)
+		return "icmp";
+	return astr(a, "%d", p);
+}
+
+static char *
+port_range(struct arena *a, uint16_t lo, uint16_t hi)
+{
+	if (lo == 0 && hi == 65535)
+		return (char *)"";
+	if (lo == hi)
+		return astr(a, "%u", lo);
+	return astr(a, "%u-%u", lo, hi);
+}
+
+static void
+show_classes(struct arena *a, const struct ew_daemon *d,
+		const struct ew_lcore_stats *s, Edgeway__ShowReply *sr)
+{
+	const struct ew_tables *t = d->dp.tables;
+	const struct ew_config *cfg = t->cfg;
+	unsigned int c, k, j;
+
+	sr->classes = AARR(a, Edgeway__Class, t->n_classes);
+	for (c = 0; c < t->n_classes; c++) {
+		const struct ew_class *cl = &t->classes[c];
+		Edgeway__Class *m = ANEW(a, Edgeway__Class, EDGEWAY__CLASS__INIT);
+		const struct ew_class_cfg *cc = c < cfg->n_classes ?
+				&cfg->classes[c] : NULL;
+
+		m->name = astr(a, "%s", cl->name);
+		m->overlays = AARR(a, char, cl->n_ov);
+		for (k = 0; k < cl->n_ov; k++)
+			m->overlays[m->n_overlays++] = astr(a, "%s", t->ov[cl->ov[k]].name);
+		/* without monitoring every overlay is usable: the active one is
+		 * the first in preference order (per destination, the first
+		 * that routes it) */
+		m->active_overlays = AARR(a, char, 1);
+		if (cl->n_ov > 0)
+			m->active_overlays[m->n_active_overlays++] =
+					astr(a, "%s", t->ov[cl->ov[0]].name);
+		m->balance = astr(a, "%s", cc != NULL &&
+				cc->balance == EW_BALANCE_FLOW ? "flow" : "none");
+		m->dscp = cc != NULL && cc->dscp > 0 ? cc->dscp : 0;
+		if (cc != NULL && cc->sla.set) {
+			m->sla = ANEW(a, Edgeway__Sla, EDGEWAY__SLA__INIT);
+			m->sla->latency_ms = cc->sla.latency_ms;
+			m->sla->jitter_ms = cc->sla.jitter_ms;
+			m->sla->loss_pct = cc->sla.loss_pct;
+		}
+		m->match = AARR(a, Edgeway__Match, cl->n_match);
+		for (k = 0; k < cl->n_match; k++) {
+			const struct ew_match_cfg *mc = &cl->match[k];
+			Edgeway__Match *mm = ANEW(a, Edgeway__Match,
+					EDGEWAY__MATCH__INIT);
+
+			mm->proto = (char *)proto_name(a, mc->proto);
+			mm->src = mc->src.len ? apfx(a, mc->src.addr, mc->src.len) : (char *)"";
+			mm->dst = mc->dst.len ? apfx(a, mc->dst.addr, mc->dst.len) : (char *)"";
+			mm->src_port = port_range(a, mc->sport_lo, mc->sport_hi);
+			mm->dst_port = port_range(a, mc->dport_lo, mc->dport_hi);
+			mm->dscp = mc->dscp >= 0 ? astr(a, "%d", mc->dscp) : (char *)"";
+			mm->ingress = AARR(a, char, mc->n_ingress);
+			for (j = 0; j < mc->n_ingress; j++)
+				mm->ingress[mm->n_ingress++] =
+						astr(a, "%s", mc->ingress_ref[j].name);
+			m->match[m->n_match++] = mm;
+		}
+		m->packets = s->cls[cl->slot].packets;
+		m->bytes = s->cls[cl->slot].bytes;
+		m->drops = s->cls[cl->slot].drops;
+		sr->classes[sr->n_classes++] = m;
+	}
+}
+
+static void
+show_stats(struct arena *a, const struct ew_daemon *d,
+		const struct ew_lcore_stats *s, Edgeway__ShowReply *sr)
+{
+	Edgeway__Stats *m = ANEW(a, Edgeway__Stats, EDGEWAY__STATS__INIT);
+	unsigned int i;
+
+	m->punted = s->punted;
+	m->generation = d->generation;
+	m->uptime_ms = ew_now_ms() - d->started_ms;
+	m->drops = AARR(a, Edgeway__Drop, EW_DROP_MAX);
+	for (i = 0; i < EW_DROP_MAX; i++) {
+		Edgeway__Drop *dr = ANEW(a, Edgeway__Drop, EDGEWAY__DROP__INIT);
+
+		dr->reason = (char *)ew_drop_names[i];
+		dr->help = (char *)ew_drop_help[i];
+		dr->packets = s->drop[i];
+		m->drops[m->n_drops++] = dr;
+	}
+	sr->stats = m;
+}
+
+static void
+do_show(struct arena *a, struct ew_daemon *d, const Edgeway__Show *q,
+		Edgeway__Response *r)
+{
+	Edgeway__ShowReply *sr = ANEW(a, Edgeway__ShowReply,
+			EDGEWAY__SHOW_REPLY__INIT);
+	struct ew_lcore_stats *s = ew_dp_stats_snapshot(&d->dp);
+	const char *only = q->overlay != NULL ? q->overlay : "";
+
+	if (s == NULL || sr == NULL) {
+		free(s);
+		set_error(a, r, EDGEWAY__CODE__FAILED, "out of memory");
+		return;
+	}
+	switch (q->what) {
+	case EDGEWAY__SHOW__WHAT__INTERFACES:
+		show_interfaces(a, d, s, sr);
+		break;
+	case EDGEWAY__SHOW__WHAT__OVERLAYS:
+	case EDGEWAY__SHOW__WHAT__TUNNELS:
+	case EDGEWAY__SHOW__WHAT__ROUTES:
+		if (show_overlays(a, d, s, sr, q->what, only) != 0) {
+			free(s);
+			set_error(a, r, EDGEWAY__CODE__REFUSED,
+					"no overlay '%s'", only);
+			return;
+		}
+		break;
+	case EDGEWAY__SHOW__WHAT__CLASSES:
+		show_classes(a, d, s, sr);
+		break;
+	case EDGEWAY__SHOW__WHAT__STATS:
+		show_stats(a, d, s, sr);
+		break;
+	default:
+		free(s);
+		set_error(a, r, EDGEWAY__CODE__REFUSED, "unknown show %d", q->what);
+		return;
+	}
+	free(s);
+	r->body_case = EDGEWAY__RESPONSE__BODY_SHOW;
+	r->show = sr;
+}
+
+/* ---- dispatch ---- */
+
+static void
+pack(Edgeway__Response *r, uint8_t **out, size_t *outlen)
+{
+	size_t n = edgeway__response__get_packed_size(r);
+
+	*out = malloc(n ? n : 1);
+	*outlen = *out != NULL ? edgeway__response__pack(r, *out) : 0;
+}
+
+void
+ew_api_refuse(void *arg, const char *why, uint8_t **out, size_t *outlen)
+{
+	struct arena a = { 0 };
+	Edgeway__Response r = EDGEWAY__RESPONSE__INIT;
+
+	set_error(&a, &r, EDGEWAY__CODE__REFUSED, "%s", why);
+	pack(&r, out, outlen);
+	afree(&a);
+}
+
+void
+ew_api_handle(void *arg, const uint8_t *req, size_t len, uint8_t **out,
+		size_t *outlen)
+{
+	struct ew_daemon *d = arg;
+	Edgeway__Response r = EDGEWAY__RESPONSE__INIT;
+	Edgeway__Request *q;
+	struct arena a = { 0 };
+
+	d->api_requests++;
+	q = edgeway__request__unpack(NULL, len, req);
+	if (q == NULL) {
+		d->api_errors++;
+		set_error(&a, &r, EDGEWAY__CODE__REFUSED,
+				"malformed request (%zu bytes that do not decode as edgeway.Request)",
+				len);
+		goto out;
+	}
+	if (q->version > EDGEWAY__VERSION__VERSION_1) {
+		set_error(&a, &r, EDGEWAY__CODE__REFUSED,
+				"protocol version %u is not supported (this daemon speaks 1)",
+				q->version);
+		goto out;
+	}
+	switch (q->op_case) {
+	case EDGEWAY__REQUEST__OP_HELLO: {
+		Edgeway__Hello *h = ANEW(&a, Edgeway__Hello, EDGEWAY__HELLO__INIT);
+
+		h->version = EDGEWAY__VERSION__VERSION_1;
+		h->software = astr(&a, "edgewayd %s", EW_VERSION);
+		h->node = astr(&a, "%s", d->dp.tables->cfg->node_name);
+		r.body_case = EDGEWAY__RESPONSE__BODY_HELLO;
+		r.hello = h;
+		break;
+	}
+	case EDGEWAY__REQUEST__OP_SHOW:
+		do_show(&a, d, q->show, &r);
+		break;
+	case EDGEWAY__REQUEST__OP_SAVE: {
+		char *y = ew_config_save(d->dp.tables->cfg);
+
+		if (y == NULL || aadopt(&a, y) != 0) {
+			free(y);
+			set_error(&a, &r, EDGEWAY__CODE__FAILED, "out of memory");
+			break;
+		}
+		r.yaml = y;
+		r.body_case = EDGEWAY__RESPONSE__BODY_YAML;
+		break;
+	}
+	case EDGEWAY__REQUEST__OP_APPLY:
+	case EDGEWAY__REQUEST__OP_ADD:
+	case EDGEWAY__REQUEST__OP_DEL:
+	case EDGEWAY__REQUEST__OP_SET_CLASS_OVERLAYS:
+		ew_api_change(d, &a, q, &r);
+		break;
+	default:
+		set_error(&a, &r, EDGEWAY__CODE__REFUSED,
+				"unknown request (operation %d)", q->op_case);
+		break;
+	}
+out:
+	if (r.code != EDGEWAY__CODE__OK)
+		d->api_errors++;
+	r.generation = d->generation;
+	pack(&r, out, outlen);
+	if (q != NULL)
+		edgeway__request__free_unpacked(q, NULL);
+	afree(&a);
+}
+
+void
+ew_api_error(void *arena, void *resp, int code, const char *msg)
+{
+	set_error(arena, resp, (Edgeway__Code)code, "%s", msg);
+}
