@@ -221,7 +221,7 @@ ew_ctl_open(struct event_base *base, const char *path, ew_ctl_handler h,
 	ctl->arg = arg;
 	old = umask(0117);		/* srw-rw---- */
 	ctl->lis = evconnlistener_new_bind(base, on_accept, ctl,
-			LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 64,
+			LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 1024,
 			(struct sockaddr *)&sun, sizeof(sun));
 	umask(old);
 	if (ctl->lis == NULL) {

@@ -1,0 +1,193 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# The control API through edgewayctl: round trips for every object, apply
+# equals a fresh start, a refused change changes nothing, SIGHUP, the
+# socket's mode, a second daemon on the same socket, and hostile clients.
+set -u
+. "$(dirname "$0")/../lib/lab.sh"
+. "$(dirname "$0")/../lib/topo.sh"
+lab_init
+
+CTLBIN=$LAB_TOP/build/control/edgewayctl
+topo_peer
+topo_peer_kernel_vxlan
+topo_peer_config vxlan 100 "$LAB_DIR/a.yaml"
+ew_start a ea "$LAB_DIR/a.yaml" || exit 1
+ctl() { "$CTLBIN" -s "$LAB_DIR/a.sock" "$@"; }
+# jq-like: JSON on stdin, a Python expression on d
+js() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+check "overlay up (ping A->B)" wait_for 10 quiet lab_exec ha ping -c 1 -W 1 10.2.0.10
+check "socket is mode 0660" [ "$(stat -c %a "$LAB_DIR/a.sock")" = 660 ]
+check "hello names the node" [ "$(ctl --json hello | js 'd["node"]')" = site-a ]
+check "unique prefixes work (sh tun)" quiet ctl sh tun
+out=$(ctl s 2>&1); rc=$?
+check "an ambiguous prefix is refused with the candidates (exit 2)" \
+	[ "$rc" -eq 2 ] && grep -q "ambiguous: show save set" <<<"$out"
+
+# round trips: add, see, delete, see gone
+start=$(ctl save)
+check "add overlay" quiet ctl add overlay silver id 200 encap gre address 169.254.200.1/24
+check "show overlays lists it with the GRE MTU (1472)" \
+	[ "$(ctl --json show overlays | js '[o["mtu"] for o in d["overlays"] if o["name"]=="silver"][0]')" = 1472 ]
+check "add tunnel" quiet ctl add tunnel silver t2 wan inet remote 203.0.113.2 peer 169.254.200.2
+check "show tunnels lists it" \
+	[ "$(ctl --json show tunnels silver | js 'd["tunnels"][0]["remote"]')" = 203.0.113.2 ]
+check "add route" quiet ctl add route silver 10.3.0.0/16 via t2
+check "show routes lists it" \
+	[ "$(ctl --json show routes silver | js 'd["routes"][0]["via"]')" = t2 ]
+check "add class" quiet ctl add class video overlays silver,gold proto udp dst-port 5000-5100
+check "the class goes before the catch-all" \
+	[ "$(ctl --json show classes | js '",".join(c["name"] for c in d["classes"])')" = video,default ]
+check "set class overlays" quiet ctl set class video overlays gold
+check "show classes has the new overlays and counters" \
+	[ "$(ctl --json show classes | js '[ (c["overlays"], "packets" in c) for c in d["classes"] if c["name"]=="video"][0]')" = "(['gold'], True)" ]
+
+# refusals name the problem and change nothing
+before=$(ctl save)
+out=$(ctl del tunnel silver t2 2>&1); rc=$?
+check "del of a tunnel a route uses: refused, says which route" \
+	[ "$rc" -eq 2 ] && grep -q "tunnel 't2' is used by route 10.3.0.0/16" <<<"$out"
+out=$(ctl add route nope 10.9.0.0/16 via t2 2>&1); rc=$?
+check "route in a missing overlay: refused" [ "$rc" -eq 2 ] && grep -q "no overlay 'nope'" <<<"$out"
+out=$(ctl add route silver 10.9.0.1/16 via t2 2>&1); rc=$?
+check "route with host bits: refused" [ "$rc" -eq 2 ] && grep -q "host bits" <<<"$out"
+out=$(ctl add overlay dup id 100 encap vxlan address 169.254.50.1/24 2>&1); rc=$?
+check "duplicate overlay id: refused" [ "$rc" -eq 2 ] && grep -q "id 100 already used by overlay 'gold'" <<<"$out"
+check "refused changes left the running config as it was" [ "$(ctl save)" = "$before" ]
+
+check "del route" quiet ctl del route silver 10.3.0.0/16
+check "del class" quiet ctl del class video
+check "del tunnel" quiet ctl del tunnel silver t2
+check "del overlay" quiet ctl del overlay silver
+check "after the deletes the config is as it started" [ "$(ctl save)" = "$start" ]
+
+# apply = a fresh start from that file (compare save outputs)
+sed -e 's/      - { prefix: 10.2.0.0\/16, via: to-b }/      - { prefix: 10.2.0.0\/16, via: to-b }\n      - { prefix: 10.4.0.0\/16, via: 169.254.100.2 }/' \
+	"$LAB_DIR/a.yaml" >"$LAB_DIR/b.yaml"
+cat >>"$LAB_DIR/b.yaml" <<EOF
+classes:
+  - { name: web, match: [{ proto: tcp, dst_port: 80-443 }], overlays: [gold] }
+EOF
+check "apply a changed file" quiet ctl apply "$LAB_DIR/b.yaml"
+ctl save >"$LAB_DIR/applied.yaml"
+bad=$LAB_DIR/bad.yaml
+sed 's/overlays: \[gold\]/overlays: [gold, bronze]/' "$LAB_DIR/b.yaml" >"$bad"
+out=$(ctl apply "$bad" 2>&1); rc=$?
+check "apply of a bad file: refused with FILE:LINE:COL" \
+	[ "$rc" -eq 2 ] && grep -qE "bad.yaml:[0-9]+:[0-9]+: error: class 'web': overlay 'bronze' is not configured" <<<"$out"
+sed 's/workers: 1/workers: 2/' "$LAB_DIR/b.yaml" >"$LAB_DIR/w2.yaml"
+out=$(ctl apply "$LAB_DIR/w2.yaml" 2>&1); rc=$?
+check "apply that needs a restart: refused" [ "$rc" -eq 2 ] && grep -q "without a restart" <<<"$out"
+check "refused applies changed nothing" [ "$(ctl save)" = "$(cat "$LAB_DIR/applied.yaml")" ]
+check "traffic still flows after the changes" quiet lab_exec ha ping -c 2 -i 0.2 -W 1 10.2.0.10
+
+# SIGHUP re-applies the file; a broken file leaves things alone
+gen0=$(ctl --json show stats | js 'd["generation"]')
+cp "$LAB_DIR/b.yaml" "$LAB_DIR/a.yaml"
+kill -HUP "$EW_PID_a"
+check "SIGHUP applies the changed file (route 10.4.0.0/16 appears)" \
+	wait_for 5 eval "ctl show routes | grep -q 10.4.0.0/16"
+gen1=$(ctl --json show stats | js 'd["generation"]')
+check "SIGHUP published a new generation ($gen0 -> $gen1)" [ "$gen1" -gt "$gen0" ]
+echo "garbage: [" >>"$LAB_DIR/a.yaml"
+kill -HUP "$EW_PID_a"
+check "SIGHUP with a broken file: logged and refused" \
+	wait_for 5 grep -q "SIGHUP: .* refused, running config unchanged" "$LAB_DIR/a.log"
+check "... and nothing changed" [ "$(ctl --json show stats | js 'd["generation"]')" = "$gen1" ]
+
+# a second daemon on the same socket refuses to start
+sed -e "s/ew-a-$LAB_ID/ew-a2-$LAB_ID/" -e 's/net_af_packet0,iface=lan0/net_null0,no-rx=1/' \
+	-e 's/net_af_packet1,iface=wan0/net_null1,no-rx=1/' "$LAB_DIR/b.yaml" >"$LAB_DIR/a2.yaml"
+out=$(timeout 30 "$EDGEWAYD" -c "$LAB_DIR/a2.yaml" 2>&1); rc=$?
+rm -rf "/var/run/dpdk/ew-a2-$LAB_ID"
+check "second daemon on the same socket: exit 1, says why" \
+	[ "$rc" -eq 1 ] && grep -q "another edgewayd is already listening" <<<"$out"
+
+# hostile clients: the daemon answers, survives, and serves the next one
+cat >"$LAB_DIR/hostile.py" <<'EOF'
+import os, random, socket, struct, sys
+path = sys.argv[1]
+import time
+def conn():
+    # a full listen backlog answers EAGAIN: wait and retry, as clients do
+    for i in range(500):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(5)
+        try:
+            s.connect(path)
+            return s
+        except BlockingIOError:
+            s.close()
+            time.sleep(0.01)
+    raise SystemExit("daemon stopped accepting")
+def answer(s):
+    h = b""
+    while len(h) < 4:
+        c = s.recv(4 - len(h))
+        if not c:
+            return None
+        h += c
+    n = struct.unpack(">I", h)[0]
+    b = b""
+    while len(b) < n:
+        c = s.recv(n - len(b))
+        if not c:
+            break
+        b += c
+    return b
+ok = 0
+# random bytes as a frame: an error answer, and the connection stays usable
+random.seed(7)
+s = conn()
+for i in range(200):
+    body = bytes(random.getrandbits(8) for _ in range(random.randint(0, 300)))
+    s.sendall(struct.pack(">I", len(body)) + body)
+    a = answer(s)
+    if a is not None:
+        ok += 1
+print("random frames answered:", ok, "of 200")
+# unknown fields (field 99, varint) decode and are ignored: a hello
+s.sendall(struct.pack(">I", 5) + bytes([0x98, 0x06, 0x01, 0x52, 0x00]))
+a = answer(s)
+print("unknown field + hello answered:", a is not None and b"edgewayd" in a)
+s.close()
+# a huge length prefix: refused, then closed
+s = conn()
+s.sendall(struct.pack(">I", 0xffffffff) + b"xx")
+a = answer(s)
+print("huge frame refused:", a is not None and b"over the" in a)
+print("closed after:", s.recv(1) == b"")
+# truncated frames and clients that leave mid-frame
+for i in range(50):
+    s = conn()
+    s.sendall(struct.pack(">I", 1000) + b"half")
+    s.close()
+# 1000 clients connecting and dropping
+for i in range(1000):
+    s = conn()
+    s.close()
+print("churn done: 1000 clients")
+EOF
+out=$(/usr/bin/python3 "$LAB_DIR/hostile.py" "$LAB_DIR/a.sock" 2>&1)
+echo "$out" | sed 's/^/INFO: /'
+check "every random frame got an answer" grep -q "random frames answered: 200 of 200" <<<"$out"
+check "unknown fields are ignored" grep -q "unknown field + hello answered: True" <<<"$out"
+check "an oversized frame is refused and the connection closed" \
+	grep -q "huge frame refused: True" <<<"$out" && grep -q "closed after: True" <<<"$out"
+check "1000 clients connected and dropped" grep -q "churn done: 1000 clients" <<<"$out"
+check "after truncated frames and 1000 dropped clients, the next request is answered" \
+	[ "$(ctl --json hello | js 'd["node"]')" = site-a ]
+check "traffic still flows" quiet lab_exec ha ping -c 2 -i 0.2 -W 1 10.2.0.10
+check "edgewayd still running" kill -0 "$EW_PID_a"
+
+ew_stop a
+check "edgewayd exits 0 on SIGTERM" [ $? -eq 0 ]
+check "the socket is removed on exit" [ ! -e "$LAB_DIR/a.sock" ]
+
+# a fresh start from the file that was applied gives the same running config
+ew_start fresh ea "$LAB_DIR/b.yaml" || exit 1
+check "apply of a file == a fresh start from it (save outputs equal)" \
+	[ "$(ctl save)" = "$(cat "$LAB_DIR/applied.yaml")" ]
+ew_stop fresh
+lab_done
