@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_ethdev.h>
+
 #include "control/api.h"
 #include "control/daemon.h"
 #include "fastpath/neigh.h"
@@ -146,6 +148,7 @@ show_interfaces(struct arena *a, const struct ew_daemon *d,
 {
 	const struct ew_tables *t = d->dp.tables;
 	const struct ew_config *cfg = t->cfg;
+	struct rte_eth_stats es;
 	unsigned int i, k;
 
 	sr->interfaces = AARR(a, Edgeway__Interface, t->n_ports);
@@ -177,7 +180,15 @@ show_interfaces(struct arena *a, const struct ew_daemon *d,
 		m->tx_packets = s->port[i].tx_packets;
 		m->rx_bytes = s->port[i].rx_bytes;
 		m->tx_bytes = s->port[i].tx_bytes;
-		m->drops = s->port[i].drops;
+		/* drops before edgeway saw the packet, as the PMD counts them */
+		if (rte_eth_stats_get(t->ports[i].port_id, &es) == 0) {
+			m->rx_missed = es.imissed;
+			m->rx_errors = es.ierrors;
+			m->rx_nombuf = es.rx_nombuf;
+			m->tx_errors = es.oerrors;
+		}
+		m->drops = s->port[i].drops + m->rx_missed + m->rx_errors +
+				m->rx_nombuf + m->tx_errors;
 		sr->interfaces[sr->n_interfaces++] = m;
 	}
 }
