@@ -255,6 +255,18 @@ event_loop(struct ew_daemon *d)
 		return -1;
 	}
 	LOG(INFO, "control socket %s: listening\n", d->dp.tables->cfg->socket);
+	if (d->dp.tables->cfg->metrics[0] != '\0') {
+		d->metrics = ew_metrics_open(lc.base, d, d->dp.tables->cfg->metrics,
+				err, sizeof(err));
+		if (d->metrics == NULL) {
+			LOG(ERR, "%s\n", err);
+			ew_ctl_close(d->ctl);
+			d->ctl = NULL;
+			event_base_free(lc.base);
+			return -1;
+		}
+		LOG(INFO, "metrics on http://%s/metrics\n", d->dp.tables->cfg->metrics);
+	}
 	for (i = 0; i < RTE_DIM(sigs); i++) {
 		sev[i] = evsignal_new(lc.base, sigs[i], on_signal, &lc);
 		event_add(sev[i], NULL);
@@ -265,6 +277,8 @@ event_loop(struct ew_daemon *d)
 	event_add(tick, &tick_tv);
 	if (event_base_dispatch(lc.base) < 0)
 		rc = -1;
+	ew_metrics_close(d->metrics);
+	d->metrics = NULL;
 	ew_ctl_close(d->ctl);
 	d->ctl = NULL;
 	event_free(tick);
@@ -310,8 +324,6 @@ warn_unimplemented(const struct ew_config *cfg)
 			LOG(WARNING, "class '%s': sla is not enforced yet (no tunnel monitoring)\n",
 					c->name);
 	}
-	if (cfg->metrics[0] != '\0')
-		LOG(WARNING, "control.metrics: the Prometheus listener is not implemented yet; use DPDK telemetry /edgeway/*\n");
 }
 
 int

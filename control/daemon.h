@@ -14,11 +14,14 @@
 #include "fastpath/slots.h"
 
 struct ew_ctl;
+struct ew_metrics;
+struct event_base;
 
 struct ew_daemon {
 	struct ew_dp dp;
 	struct ew_sp *sp;
 	struct ew_ctl *ctl;
+	struct ew_metrics *metrics;	/* NULL: no control.metrics */
 	struct rte_mempool *mp;
 	unsigned int n_ports_open;
 	struct rte_ether_addr macs[EW_MAX_IFACES];
@@ -49,5 +52,10 @@ void ew_show_neighbours(const struct ew_daemon *d, FILE *f);
 
 /* DPDK telemetry commands under /edgeway/. */
 void ew_telemetry_init(struct ew_daemon *d);
+
+/* Prometheus GET /metrics on ADDR ("a.b.c.d:port"). */
+struct ew_metrics *ew_metrics_open(struct event_base *base, struct ew_daemon *d,
+		const char *addr, char *err, size_t errlen);
+void ew_metrics_close(struct ew_metrics *m);
 
 #endif /* EW_DAEMON_H */

@@ -4,7 +4,8 @@
  * Callbacks run on DPDK's telemetry thread and take no user argument, so
  * the daemon is reached through one file-local pointer set at start-up.
  * DPDK 22.11 cannot nest dictionaries, so keys are flattened:
- * "IFACE__COUNTER" (interfaces), "OVERLAY__TUNNEL__COUNTER" (tunnels).
+ * "IFACE__COUNTER", "OVERLAY__TUNNEL__COUNTER", "CLASS__COUNTER",
+ * "OVERLAY__COUNTER".
  */
 
 #include <ctype.h>
@@ -115,6 +116,64 @@ tel_tunnels(const char *cmd, const char *params, struct rte_tel_data *d)
 }
 
 static int
+tel_classes(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct ew_lcore_stats *s = ew_dp_stats_snapshot(&tel_daemon->dp);
+	const struct ew_tables *t;
+	unsigned int i;
+
+	if (s == NULL)
+		return -1;
+	t = tel_enter();
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < t->n_classes; i++) {
+		const struct ew_class_stats *c = &s->cls[t->classes[i].slot];
+
+		add_u64(d, t->classes[i].name, "packets", NULL, c->packets);
+		add_u64(d, t->classes[i].name, "bytes", NULL, c->bytes);
+		add_u64(d, t->classes[i].name, "drops", NULL, c->drops);
+	}
+	tel_leave();
+	free(s);
+	return 0;
+}
+
+/* Per overlay: the sum over its tunnels. */
+static int
+tel_overlays(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct ew_lcore_stats *s = ew_dp_stats_snapshot(&tel_daemon->dp);
+	const struct ew_tables *t;
+	unsigned int o, i;
+
+	if (s == NULL)
+		return -1;
+	t = tel_enter();
+	rte_tel_data_start_dict(d);
+	for (o = 0; o < t->n_overlays; o++) {
+		struct ew_tunnel_stats sum = { 0 };
+
+		for (i = 0; i < t->n_tunnels; i++) {
+			const struct ew_tunnel_stats *ts = &s->tunnel[t->tun[i].slot];
+
+			if (t->tun[i].ox != o)
+				continue;
+			sum.tx_packets += ts->tx_packets;
+			sum.rx_packets += ts->rx_packets;
+			sum.tx_bytes += ts->tx_bytes;
+			sum.rx_bytes += ts->rx_bytes;
+		}
+		add_u64(d, t->ov[o].name, "tx_packets", NULL, sum.tx_packets);
+		add_u64(d, t->ov[o].name, "rx_packets", NULL, sum.rx_packets);
+		add_u64(d, t->ov[o].name, "tx_bytes", NULL, sum.tx_bytes);
+		add_u64(d, t->ov[o].name, "rx_bytes", NULL, sum.rx_bytes);
+	}
+	tel_leave();
+	free(s);
+	return 0;
+}
+
+static int
 tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct ew_lcore_stats *s = ew_dp_stats_snapshot(&tel_daemon->dp);
@@ -138,6 +197,10 @@ ew_telemetry_init(struct ew_daemon *d)
 			"Per-interface packet, byte and drop counters.");
 	rte_telemetry_register_cmd("/edgeway/tunnels", tel_tunnels,
 			"Per-tunnel packet and byte counters.");
+	rte_telemetry_register_cmd("/edgeway/classes", tel_classes,
+			"Per-class packet, byte and drop counters.");
+	rte_telemetry_register_cmd("/edgeway/overlays", tel_overlays,
+			"Per-overlay packet and byte counters (sum of its tunnels).");
 	rte_telemetry_register_cmd("/edgeway/stats", tel_stats,
 			"Drop counters by reason.");
 }

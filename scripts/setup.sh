@@ -8,7 +8,7 @@ PKGS=(
 	build-essential pkg-config meson ninja-build
 	dpdk dpdk-dev libdpdk-dev
 	libyaml-dev libevent-dev libprotobuf-c-dev protobuf-c-compiler libmnl-dev
-	protobuf-compiler python3-protobuf
+	protobuf-compiler python3-protobuf python3-prometheus-client curl
 	libcmocka-dev
 	iproute2 iputils-ping iperf3 tcpdump tshark nftables ethtool python3-scapy
 	procps psmisc
