@@ -8,8 +8,9 @@
 #
 # Class "interactive" (ICMP, TCP port 5202) prefers the GRE overlay over
 # lte; everything else takes the VXLAN overlay over inet. It pings and runs
-# iperf3 across, shows the counters of each edgeway (interfaces, tunnels,
-# drops, neighbours) and DPDK telemetry, then removes the whole lab.
+# iperf3 across, shows site-a through the console (edgewayctl), re-steers a
+# class live, shows Prometheus metrics and DPDK telemetry, then removes the
+# whole lab.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -30,6 +31,7 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 say "Building the lab: 2 sites, 1 underlay router, 2 WAN links per site"
 topo_two_sites
 topo_site_config a "$LAB_DIR/a.yaml" "$TOPO_CLASSES"
+sed -i "s|^control: { socket: \(.*\) }|control: { socket: \1, metrics: \"127.0.0.1:9580\" }|" "$LAB_DIR/a.yaml"
 topo_site_config b "$LAB_DIR/b.yaml" "$TOPO_CLASSES"
 echo "site-a config ($LAB_DIR/a.yaml):"
 sed 's/^/    /' "$LAB_DIR/a.yaml"
@@ -66,10 +68,24 @@ lab_exec ha ping -c 1 10.2.0.10 >/dev/null
 cap_stop "$pl"
 tcpdump -nn -r "$LAB_DIR/lte.pcap" 2>/dev/null | sed 's/^/    /'
 
-say "Console view of site-a (counters: interfaces, tunnels, drops, neighbours)"
-ew_dump a | sed 's/^/    /'
-say "Console view of site-b"
-ew_dump b | sed 's/^/    /'
+CTL="$top/build/control/edgewayctl -s $LAB_DIR/a.sock"
+say "Console: edgewayctl at site-a"
+for c in "show interfaces" "show tunnels" "show classes" "show stats"; do
+	echo "\$ edgewayctl $c"
+	$CTL $c | sed 's/^/    /'
+done
+
+say "Re-steer class interactive to the VXLAN overlay, live (edgewayctl set class)"
+echo "\$ edgewayctl set class interactive overlays gold,silver"
+$CTL set class interactive overlays gold,silver | sed 's/^/    /'
+cap_start r ai "$LAB_DIR/inet.pcap" udp port 4789
+pi=$LAB_CAP_PID
+lab_exec ha ping -c 1 10.2.0.10 >/dev/null
+cap_stop "$pi"
+tcpdump -nn -r "$LAB_DIR/inet.pcap" 2>/dev/null | grep -v ARP | sed 's/^/    /'
+
+say "Prometheus metrics (curl http://127.0.0.1:9580/metrics, excerpt)"
+lab_exec ea curl -s http://127.0.0.1:9580/metrics | grep -E '^edgeway_(tunnel_tx_packets|class_packets|interface_rx_packets)_total' | sed 's/^/    /'
 
 say "The same counters through DPDK telemetry (dpdk-telemetry.py, /edgeway/tunnels)"
 echo "/edgeway/tunnels" | lab_exec ea dpdk-telemetry.py -f "ew-a-$LAB_ID" 2>/dev/null |

@@ -16,7 +16,12 @@ t() {
 t "demo.sh exits 0" [ "$rc" -eq 0 ]
 t "demo pings across (0% loss)" grep -q ' 0% packet loss' "$out"
 t "demo iperf3 over both overlays" [ "$(grep -c 'receiver' "$out")" -eq 2 ]
-t "demo shows per-tunnel counters" grep -qE '^ +silver +to-peer-lte +gre +200' "$out"
+t "demo shows per-tunnel counters (edgewayctl show tunnels)" grep -qE '^ +silver +to-peer-lte +lte +203\.0\.113\.129' "$out"
+resteer=$(sed -n '/Re-steer class interactive/,/Prometheus metrics/p' "$out")
+t "demo re-steers a class live and its ICMP then crosses VXLAN 100" \
+	grep -qE 'vni 100.*ICMP echo request|vni 100' <<<"$resteer"
+t "... carrying the ping" grep -q 'ICMP echo request' <<<"$resteer"
+t "demo shows Prometheus metrics" grep -q 'edgeway_class_packets_total{class="interactive"}' "$out"
 t "demo ends cleanly" grep -q 'both edgeways exited cleanly' "$out"
 t "demo removed its namespaces" [ "$(ip netns list | wc -l)" -eq "$ns_before" ]
 [ "$rc" -eq 0 ] || tail -30 "$out"

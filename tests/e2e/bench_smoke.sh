@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# The benchmark script runs (a few seconds, no assertion on speed) so it
+# cannot rot.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+dir=$(mktemp -d /tmp/ewbs.XXXX)
+trap 'rm -rf "$dir"' EXIT
+out=$(BENCH_OUT=$dir timeout 120 "$top/scripts/bench.sh" api 50 5 2>&1); rc=$?
+echo "$out" | sed 's/^/INFO: /'
+t() { if "${@:2}"; then echo "PASS: $1"; else echo "FAIL: $1"; fi; }
+t "bench.sh api exits 0" [ "$rc" -eq 0 ]
+t "it wrote the CSV with all three measurements" \
+	[ "$(grep -cE '^(route_add,50|class_add,5|apply_all,55),' "$dir/api.csv")" -eq 3 ]
