@@ -345,9 +345,9 @@ show_classes(struct arena *a, const struct ew_daemon *d,
 			m->sla->jitter_ms = cc->sla.jitter_ms;
 			m->sla->loss_pct = cc->sla.loss_pct;
 		}
-		m->match = AARR(a, Edgeway__Match, cl->n_match);
-		for (k = 0; k < cl->n_match; k++) {
-			const struct ew_match_cfg *mc = &cl->match[k];
+		m->match = AARR(a, Edgeway__Match, cc != NULL ? cc->n_match : 0);
+		for (k = 0; cc != NULL && k < cc->n_match; k++) {
+			const struct ew_match_cfg *mc = &cc->match[k];
 			Edgeway__Match *mm = ANEW(a, Edgeway__Match,
 					EDGEWAY__MATCH__INIT);
 
@@ -379,6 +379,7 @@ show_stats(struct arena *a, const struct ew_daemon *d,
 
 	m->punted = s->punted;
 	m->generation = d->generation;
+	m->classifier_builds = d->clf_builds;
 	m->uptime_ms = ew_now_ms() - d->started_ms;
 	m->drops = AARR(a, Edgeway__Drop, EW_DROP_MAX);
 	for (i = 0; i < EW_DROP_MAX; i++) {

@@ -31,6 +31,7 @@ struct ew_ctl {
 	ew_ctl_refuse refuse;
 	void *arg;
 	unsigned int n_clients;
+	bool paused;			/* at EW_CTL_MAX_CLIENTS: not accepting */
 	struct client *clients;
 };
 
@@ -48,6 +49,10 @@ client_free(struct client *c)
 	ctl->n_clients--;
 	bufferevent_free(c->bev);
 	free(c);
+	if (ctl->paused && ctl->n_clients < EW_CTL_MAX_CLIENTS) {
+		evconnlistener_enable(ctl->lis);
+		ctl->paused = false;
+	}
 }
 
 static void
@@ -130,10 +135,6 @@ on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa,
 	struct ew_ctl *ctl = arg;
 	struct client *c;
 
-	if (ctl->n_clients >= EW_CTL_MAX_CLIENTS) {
-		close(fd);
-		return;
-	}
 	c = calloc(1, sizeof(*c));
 	if (c == NULL) {
 		close(fd);
@@ -154,6 +155,12 @@ on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa,
 	c->next = ctl->clients;
 	ctl->clients = c;
 	ctl->n_clients++;
+	/* at the limit, stop accepting: newcomers wait in the listen backlog
+	 * until someone leaves, rather than being turned away */
+	if (ctl->n_clients >= EW_CTL_MAX_CLIENTS) {
+		evconnlistener_disable(lis);
+		ctl->paused = true;
+	}
 }
 
 static int

@@ -9,7 +9,9 @@
  * 0660. Frames are a 4-byte big-endian length and that many bytes (at most
  * EW_CTL_MAX_FRAME); each complete frame is handed to the handler, whose
  * answer is framed back. A bad frame gets an error answer from the handler;
- * an oversized one closes the connection after a REFUSED answer.
+ * an oversized one closes the connection after a REFUSED answer. At
+ * EW_CTL_MAX_CLIENTS connections the listener pauses (newcomers wait in the
+ * backlog) until one leaves.
  */
 
 #include <stddef.h>

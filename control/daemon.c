@@ -170,6 +170,7 @@ ew_daemon_commit(struct ew_daemon *d, struct ew_config *cfg, char *err,
 		size_t errlen)
 {
 	struct ew_tables *t, *old;
+	bool built = false;
 
 	if (restart_needed(d->dp.tables->cfg, cfg, err, errlen) != 0) {
 		ew_config_free(cfg);
@@ -177,12 +178,13 @@ ew_daemon_commit(struct ew_daemon *d, struct ew_config *cfg, char *err,
 	}
 	ew_slots_begin(&d->tslots);
 	ew_slots_begin(&d->cslots);
-	t = ew_tables_build(cfg, d->macs, d->port_ids, &d->tslots, &d->cslots,
-			err, errlen);
+	t = ew_tables_rebuild(cfg, d->dp.tables, d->macs, d->port_ids,
+			&d->tslots, &d->cslots, &built, err, errlen);
 	if (t == NULL) {
 		ew_config_free(cfg);
 		return 1;
 	}
+	d->clf_builds += built;
 	d->dp.idle = t->cfg->idle;
 	old = ew_dp_publish(&d->dp, t);	/* returns after the grace period */
 	d->generation++;
@@ -410,6 +412,7 @@ ew_daemon_run(const char *prog, struct ew_config *cfg)
 		goto out_cfg;
 	}
 	cfg = NULL;	/* owned by the tables now */
+	d->clf_builds = 1;
 	ew_dp_publish(&d->dp, t);
 	d->sp = ew_sp_create(&d->dp);
 	if (d->sp == NULL) {

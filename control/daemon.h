@@ -30,6 +30,7 @@ struct ew_daemon {
 	char cfg_path[EW_PATH_MAX];
 	uint64_t started_ms;
 	uint64_t generation;		/* generations published after the first */
+	uint64_t clf_builds;		/* classifiers built (not shared) */
 	uint64_t api_requests, api_errors;
 };
 

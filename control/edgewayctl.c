@@ -248,9 +248,10 @@ print_show(struct ctx *c, Edgeway__Show__What what, Edgeway__Response *r)
 			return usage_err("empty answer");
 		if (c->json) {
 			/* drops as an object keyed by reason (SPEC.md) */
-			printf("{\n  \"punted\": %lu,\n  \"generation\": %lu,\n  \"uptime_ms\": %lu,\n  \"drops\": {",
+			printf("{\n  \"punted\": %lu,\n  \"generation\": %lu,\n  \"classifier_builds\": %lu,\n  \"uptime_ms\": %lu,\n  \"drops\": {",
 					(unsigned long)st->punted,
 					(unsigned long)st->generation,
+					(unsigned long)st->classifier_builds,
 					(unsigned long)st->uptime_ms);
 			for (i = 0; i < st->n_drops; i++) {
 				printf("%s\n    ", i ? "," : "");
@@ -260,8 +261,9 @@ print_show(struct ctx *c, Edgeway__Show__What what, Edgeway__Response *r)
 			printf("\n  }\n}\n");
 			break;
 		}
-		printf("generation %lu, up %lu s, punted to control %lu\n",
+		printf("generation %lu (classifier built %lu times), up %lu s, punted to control %lu\n",
 				(unsigned long)st->generation,
+				(unsigned long)st->classifier_builds,
 				(unsigned long)(st->uptime_ms / 1000),
 				(unsigned long)st->punted);
 		printf("%-16s %12s  %s\n", "DROP REASON", "PACKETS", "MEANING");

@@ -205,8 +205,6 @@ build_classes(struct ew_tables *t, const struct ew_config *cfg)
 		const struct ew_class_cfg *cc = &cfg->classes[c];
 		struct ew_class *cl = &t->classes[c];
 
-		cl->match = cc->match;
-		cl->n_match = cc->n_match;
 		cl->ov = calloc(cc->n_overlays + 1, sizeof(*cl->ov));
 		if (cl->ov == NULL)
 			return -1;
@@ -264,6 +262,16 @@ ew_tables_build(struct ew_config *cfg, const struct rte_ether_addr *macs,
 		const uint16_t *port_ids, struct ew_slots *tslots,
 		struct ew_slots *cslots, char *err, size_t errlen)
 {
+	return ew_tables_rebuild(cfg, NULL, macs, port_ids, tslots, cslots, NULL,
+			err, errlen);
+}
+
+struct ew_tables *
+ew_tables_rebuild(struct ew_config *cfg, const struct ew_tables *prev,
+		const struct rte_ether_addr *macs, const uint16_t *port_ids,
+		struct ew_slots *tslots, struct ew_slots *cslots, bool *clf_built,
+		char *err, size_t errlen)
+{
 	struct ew_tables *t;
 	unsigned int i;
 
@@ -288,7 +296,17 @@ ew_tables_build(struct ew_config *cfg, const struct rte_ether_addr *macs,
 		t->ifx_of_port[port_ids[i]] = (int8_t)i;
 		t->local[t->n_local++] = p->addr;
 	}
-	if (build_lan(t, cfg) != 0 || build_overlays(t, cfg) != 0 ||
+	if (prev != NULL && ew_classifier_same(prev->clf, cfg)) {
+		t->clf = ew_classifier_get(prev->clf);
+		if (clf_built != NULL)
+			*clf_built = false;
+	} else {
+		t->clf = ew_classifier_build(cfg);
+		if (clf_built != NULL)
+			*clf_built = t->clf != NULL;
+	}
+	if (t->clf == NULL || build_lan(t, cfg) != 0 ||
+			build_overlays(t, cfg) != 0 ||
 			build_classes(t, cfg) != 0 || build_tunkeys(t) != 0 ||
 			assign_slots(t, tslots, cslots) != 0) {
 		snprintf(err, errlen, "cannot build tables (out of memory, or over %d tunnels or %d classes)",
@@ -319,46 +337,8 @@ ew_tables_free(struct ew_tables *t)
 		for (i = 0; i < t->n_classes; i++)
 			free(t->classes[i].ov);
 	free(t->classes);
+	ew_classifier_put(t->clf);
 	rte_free(t->tunkey);
 	ew_config_free(t->cfg);
 	free(t);
-}
-
-static bool
-match_one(const struct ew_match_cfg *m, unsigned int ifx, uint8_t proto,
-		uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
-		uint8_t dscp)
-{
-	if (m->proto >= 0 && m->proto != proto)
-		return false;
-	if (!ew_prefix_contains(&m->src, src) || !ew_prefix_contains(&m->dst, dst))
-		return false;
-	if (sport < m->sport_lo || sport > m->sport_hi ||
-			dport < m->dport_lo || dport > m->dport_hi)
-		return false;
-	if (m->ingress_mask != 0 && !(m->ingress_mask & (1u << ifx)))
-		return false;
-	if (m->dscp >= 0 && m->dscp != dscp)
-		return false;
-	return true;
-}
-
-const struct ew_class *
-ew_classify(const struct ew_tables *t, unsigned int ifx, uint8_t proto,
-		uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
-		uint8_t dscp)
-{
-	unsigned int c, k;
-
-	for (c = 0; c < t->n_classes; c++) {
-		const struct ew_class *cl = &t->classes[c];
-
-		if (cl->n_match == 0)
-			return cl;
-		for (k = 0; k < cl->n_match; k++)
-			if (match_one(&cl->match[k], ifx, proto, src, dst, sport,
-					dport, dscp))
-				return cl;
-	}
-	return NULL;
 }

@@ -18,6 +18,7 @@
 #include <rte_ether.h>
 
 #include "config/config.h"
+#include "fastpath/classify.h"
 #include "fastpath/lpm.h"
 #include "fastpath/stats.h"
 
@@ -70,9 +71,8 @@ struct ew_lan_nh {
 	uint32_t via;			/* 0: the destination itself (connected) */
 };
 
+/* A class's policy in this generation (its rules are in the classifier). */
 struct ew_class {
-	const struct ew_match_cfg *match;	/* points into cfg */
-	unsigned int n_match;
 	uint16_t *ov;
 	unsigned int n_ov;
 	uint8_t dscp;			/* outer DSCP, 0 = none */
@@ -107,8 +107,9 @@ struct ew_tables {
 	struct ew_lan_nh *lan_nh;
 	unsigned int n_lan_nh;
 
-	unsigned int n_classes;
+	unsigned int n_classes;		/* policies; + the implicit default */
 	struct ew_class *classes;
+	struct ew_classifier *clf;	/* shared while rules do not change */
 
 	uint32_t tunkey_mask;
 	struct ew_tunkey *tunkey;
@@ -131,6 +132,12 @@ struct ew_tables *ew_tables_build(struct ew_config *cfg,
 		const struct rte_ether_addr *macs, const uint16_t *port_ids,
 		struct ew_slots *tslots, struct ew_slots *cslots,
 		char *err, size_t errlen);
+/* The same, reusing PREV's classifier when CFG's class rules are those of
+ * PREV (then *CLF_BUILT is false). */
+struct ew_tables *ew_tables_rebuild(struct ew_config *cfg,
+		const struct ew_tables *prev, const struct rte_ether_addr *macs,
+		const uint16_t *port_ids, struct ew_slots *tslots,
+		struct ew_slots *cslots, bool *clf_built, char *err, size_t errlen);
 void ew_tables_free(struct ew_tables *t);
 
 static inline bool
@@ -190,9 +197,14 @@ ew_route_overlay(const struct ew_tables *t, const struct ew_class *cl,
 	return -1;
 }
 
-/* Class for a LAN packet (linear match, first wins), or NULL. */
-const struct ew_class *ew_classify(const struct ew_tables *t, unsigned int ifx,
-		uint8_t proto, uint32_t src, uint32_t dst, uint16_t sport,
-		uint16_t dport, uint8_t dscp);
+/* The class of a LAN packet (first matching rule; the catch-all else). */
+static inline const struct ew_class *
+ew_classify(const struct ew_tables *t, unsigned int ifx, uint8_t proto,
+		uint32_t src, uint32_t dst, uint16_t sport, uint16_t dport,
+		uint8_t dscp)
+{
+	return &t->classes[ew_classifier_match(t->clf, ifx, proto, src, dst,
+			sport, dport, dscp)];
+}
 
 #endif /* EW_TABLES_H */

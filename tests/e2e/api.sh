@@ -43,6 +43,19 @@ check "set class overlays" quiet ctl set class video overlays gold
 check "show classes has the new overlays and counters" \
 	[ "$(ctl --json show classes | js '[ (c["overlays"], "packets" in c) for c in d["classes"] if c["name"]=="video"][0]')" = "(['gold'], True)" ]
 
+# only what changed is rebuilt: routes and re-steering reuse the classifier
+b0=$(ctl --json show stats | js 'd["classifier_builds"]')
+ctl add route silver 10.5.0.0/16 via t2 >/dev/null
+ctl del route silver 10.5.0.0/16 >/dev/null
+ctl set class video overlays silver,gold >/dev/null
+ctl set class video overlays gold >/dev/null
+b1=$(ctl --json show stats | js 'd["classifier_builds"]')
+check "route adds/deletes and re-steering did not rebuild the classifier ($b0 -> $b1)" [ "$b1" -eq "$b0" ]
+ctl add class ssh overlays gold proto tcp dst-port 22 >/dev/null
+b2=$(ctl --json show stats | js 'd["classifier_builds"]')
+check "adding a class did rebuild it ($b1 -> $b2)" [ "$b2" -eq $((b1 + 1)) ]
+ctl del class ssh >/dev/null
+
 # refusals name the problem and change nothing
 before=$(ctl save)
 out=$(ctl del tunnel silver t2 2>&1); rc=$?
@@ -168,6 +181,22 @@ for i in range(1000):
     s = conn()
     s.close()
 print("churn done: 1000 clients")
+# 300 clients held open: past the 256 limit newcomers wait, then get served
+held = [conn() for i in range(300)]
+hello = struct.pack(">I", 2) + bytes([0x52, 0x00])
+held[-1].sendall(hello)
+held[-1].settimeout(0.5)
+try:
+    waited = held[-1].recv(4) == b""
+except socket.timeout:
+    waited = True
+held[-1].settimeout(5)
+for s in held[:60]:
+    s.close()
+a = answer(held[-1])
+print("client 300 waited, then was served:", waited and a is not None and b"edgewayd" in a)
+for s in held[60:]:
+    s.close()
 EOF
 out=$(/usr/bin/python3 "$LAB_DIR/hostile.py" "$LAB_DIR/a.sock" 2>&1)
 echo "$out" | sed 's/^/INFO: /'
@@ -176,6 +205,8 @@ check "unknown fields are ignored" grep -q "unknown field + hello answered: True
 check "an oversized frame is refused and the connection closed" \
 	grep -q "huge frame refused: True" <<<"$out" && grep -q "closed after: True" <<<"$out"
 check "1000 clients connected and dropped" grep -q "churn done: 1000 clients" <<<"$out"
+check "past 256 clients a newcomer waits, and is served when others leave" \
+	grep -q "client 300 waited, then was served: True" <<<"$out"
 check "after truncated frames and 1000 dropped clients, the next request is answered" \
 	[ "$(ctl --json hello | js 'd["node"]')" = site-a ]
 check "traffic still flows" quiet lab_exec ha ping -c 2 -i 0.2 -W 1 10.2.0.10
