@@ -513,6 +513,7 @@ ew_api_handle(void *arg, const uint8_t *req, size_t len, uint8_t **out,
 	case EDGEWAY__REQUEST__OP_ADD:
 	case EDGEWAY__REQUEST__OP_DEL:
 	case EDGEWAY__REQUEST__OP_SET_CLASS_OVERLAYS:
+	case EDGEWAY__REQUEST__OP_UPDATE:
 		ew_api_change(d, &a, q, &r);
 		break;
 	default:

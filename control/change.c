@@ -435,6 +435,99 @@ del_class(struct ew_config *cfg, const char *name, char *err, size_t errlen)
 	return 0;
 }
 
+/* Replace an object in place: the same identity, new contents. */
+static int
+update(struct ew_config *cfg, const Edgeway__Object *o, char *err, size_t errlen)
+{
+	switch (o->obj_case) {
+	case EDGEWAY__OBJECT__OBJ_OVERLAY: {
+		struct ew_overlay_cfg *old = find_overlay(cfg, o->overlay->name), keep;
+		unsigned int pos;
+
+		if (old == NULL)
+			FAIL("no overlay '%s'", nz(o->overlay->name));
+		pos = (unsigned int)(old - cfg->overlays);
+		keep = *old;
+		if (add_overlay(cfg, o->overlay, err, errlen) != 0)
+			return -1;
+		old = &cfg->overlays[pos];	/* the array may have moved */
+		{
+			struct ew_overlay_cfg *nw = &cfg->overlays[cfg->n_overlays - 1];
+
+			if (o->overlay->n_tunnels == 0 && o->overlay->n_routes == 0) {
+				/* keep the overlay's tunnels and routes */
+				free(nw->tunnels);
+				free(nw->routes);
+				nw->tunnels = keep.tunnels;
+				nw->n_tunnels = keep.n_tunnels;
+				nw->routes = keep.routes;
+				nw->n_routes = keep.n_routes;
+			} else {
+				free(keep.tunnels);
+				free(keep.routes);
+			}
+			*old = *nw;
+		}
+		cfg->n_overlays--;
+		return 0;
+	}
+	case EDGEWAY__OBJECT__OBJ_TUNNEL: {
+		struct ew_overlay_cfg *ov = find_overlay(cfg, o->tunnel->overlay);
+		unsigned int i;
+
+		if (ov == NULL)
+			FAIL("no overlay '%s'", nz(o->tunnel->overlay));
+		for (i = 0; i < ov->n_tunnels; i++)
+			if (strcmp(ov->tunnels[i].name, nz(o->tunnel->name)) == 0)
+				return tunnel_from(o->tunnel, &ov->tunnels[i], err, errlen);
+		FAIL("overlay '%s' has no tunnel '%s'", ov->name, nz(o->tunnel->name));
+	}
+	case EDGEWAY__OBJECT__OBJ_ROUTE: {
+		struct ew_overlay_cfg *ov = find_overlay(cfg, o->route->overlay);
+		struct ew_route_cfg r = { 0 };
+		unsigned int i;
+
+		if (ov == NULL)
+			FAIL("no overlay '%s'", nz(o->route->overlay));
+		if (route_from(o->route, &r, err, errlen) != 0)
+			return -1;
+		for (i = 0; i < ov->n_routes; i++)
+			if (ov->routes[i].prefix.addr == r.prefix.addr &&
+					ov->routes[i].prefix.len == r.prefix.len) {
+				ov->routes[i] = r;
+				return 0;
+			}
+		FAIL("overlay '%s' has no route %s", ov->name, nz(o->route->prefix));
+	}
+	case EDGEWAY__OBJECT__OBJ_CLASS: {
+		int pos = find_class(cfg, o->class_->name);
+		unsigned int n;
+
+		if (pos < 0)
+			FAIL("no class '%s'", nz(o->class_->name));
+		if (del_class(cfg, o->class_->name, err, errlen) != 0 ||
+				add_class(cfg, o->class_, err, errlen) != 0)
+			return -1;
+		/* back where it was in priority order */
+		n = cfg->n_classes;
+		for (unsigned int i = 0; i < n; i++)
+			if (strcmp(cfg->classes[i].name, o->class_->name) == 0) {
+				struct ew_class_cfg c = cfg->classes[i];
+
+				memmove(&cfg->classes[i], &cfg->classes[i + 1],
+						(n - i - 1) * sizeof(c));
+				memmove(&cfg->classes[pos + 1], &cfg->classes[pos],
+						(n - 1 - (unsigned int)pos) * sizeof(c));
+				cfg->classes[pos] = c;
+				break;
+			}
+		return 0;
+	}
+	default:
+		FAIL("update: no object given");
+	}
+}
+
 static int
 mutate(struct ew_config *cfg, const Edgeway__Request *q, char *err,
 		size_t errlen)
@@ -451,6 +544,8 @@ mutate(struct ew_config *cfg, const Edgeway__Request *q, char *err,
 				q->set_class_overlays->overlays,
 				q->set_class_overlays->n_overlays, err, errlen);
 	}
+	if (q->op_case == EDGEWAY__REQUEST__OP_UPDATE)
+		return update(cfg, q->update, err, errlen);
 	o = add ? q->add : q->del;
 	switch (o->obj_case) {
 	case EDGEWAY__OBJECT__OBJ_OVERLAY:
@@ -493,6 +588,7 @@ ew_api_change(struct ew_daemon *d, void *arena, const void *reqp, void *respp)
 	} else {
 		if ((q->op_case == EDGEWAY__REQUEST__OP_ADD && q->add == NULL) ||
 				(q->op_case == EDGEWAY__REQUEST__OP_DEL && q->del == NULL) ||
+				(q->op_case == EDGEWAY__REQUEST__OP_UPDATE && q->update == NULL) ||
 				(q->op_case == EDGEWAY__REQUEST__OP_SET_CLASS_OVERLAYS &&
 				 q->set_class_overlays == NULL)) {
 			ew_api_error(arena, respp, EDGEWAY__CODE__REFUSED,

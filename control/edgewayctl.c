@@ -492,21 +492,31 @@ split(char *s, size_t *n)
 	return v;
 }
 
+enum mode { ADD, DEL, UPD };
+
 static int
-object(struct ctx *c, bool add, Edgeway__Object *o, const char *done)
+object(struct ctx *c, enum mode mode, Edgeway__Object *o, const char *what)
 {
 	Edgeway__Request q = EDGEWAY__REQUEST__INIT;
+	char done[64];
 
-	q.op_case = add ? EDGEWAY__REQUEST__OP_ADD : EDGEWAY__REQUEST__OP_DEL;
-	if (add)
+	snprintf(done, sizeof(done), "%s %s", what,
+			mode == ADD ? "added" : mode == DEL ? "deleted" : "updated");
+	if (mode == ADD) {
+		q.op_case = EDGEWAY__REQUEST__OP_ADD;
 		q.add = o;
-	else
+	} else if (mode == DEL) {
+		q.op_case = EDGEWAY__REQUEST__OP_DEL;
 		q.del = o;
+	} else {
+		q.op_case = EDGEWAY__REQUEST__OP_UPDATE;
+		q.update = o;
+	}
 	return simple(c, &q, done);
 }
 
 static int
-c_overlay(struct ctx *c, bool add, int argc, char **argv)
+c_overlay(struct ctx *c, enum mode mode, int argc, char **argv)
 {
 	static const char *const keys[] = { "id", "encap", "address", "mtu",
 		"mss-clamp", NULL };
@@ -514,8 +524,10 @@ c_overlay(struct ctx *c, bool add, int argc, char **argv)
 	Edgeway__Overlay ov = EDGEWAY__OVERLAY__INIT;
 	const char *v;
 
+	bool add = mode != DEL;
+
 	if (argc < 1 || (!add && argc != 1))
-		return usage_err(add ? "usage: add overlay NAME id N encap vxlan|gre address A/L [mtu N] [mss-clamp on|off]" :
+		return usage_err(add ? "usage: add|update overlay NAME id N encap vxlan|gre address A/L [mtu N] [mss-clamp on|off]" :
 				"usage: del overlay NAME");
 	ov.name = argv[0];
 	if (add) {
@@ -532,31 +544,39 @@ c_overlay(struct ctx *c, bool add, int argc, char **argv)
 	}
 	o.obj_case = EDGEWAY__OBJECT__OBJ_OVERLAY;
 	o.overlay = &ov;
-	return object(c, add, &o, add ? "overlay added" : "overlay deleted");
+	return object(c, mode, &o, "overlay");
 }
 
 static int
 c_add_ov(struct ctx *c, int argc, char **argv)
 {
-	return c_overlay(c, true, argc, argv);
+	return c_overlay(c, ADD, argc, argv);
 }
 
 static int
 c_del_ov(struct ctx *c, int argc, char **argv)
 {
-	return c_overlay(c, false, argc, argv);
+	return c_overlay(c, DEL, argc, argv);
 }
 
 static int
-c_tunnel(struct ctx *c, bool add, int argc, char **argv)
+c_upd_ov(struct ctx *c, int argc, char **argv)
+{
+	return c_overlay(c, UPD, argc, argv);
+}
+
+static int
+c_tunnel(struct ctx *c, enum mode mode, int argc, char **argv)
 {
 	static const char *const keys[] = { "wan", "remote", "peer", NULL };
 	Edgeway__Object o = EDGEWAY__OBJECT__INIT;
 	Edgeway__Tunnel t = EDGEWAY__TUNNEL__INIT;
 	const char *v;
 
+	bool add = mode != DEL;
+
 	if (argc < 2 || (!add && argc != 2))
-		return usage_err(add ? "usage: add tunnel OVERLAY NAME wan WAN remote IP peer IP" :
+		return usage_err(add ? "usage: add|update tunnel OVERLAY NAME wan WAN remote IP peer IP" :
 				"usage: del tunnel OVERLAY NAME");
 	t.overlay = argv[0];
 	t.name = argv[1];
@@ -569,52 +589,65 @@ c_tunnel(struct ctx *c, bool add, int argc, char **argv)
 	}
 	o.obj_case = EDGEWAY__OBJECT__OBJ_TUNNEL;
 	o.tunnel = &t;
-	return object(c, add, &o, add ? "tunnel added" : "tunnel deleted");
+	return object(c, mode, &o, "tunnel");
 }
 
 static int
 c_add_tun(struct ctx *c, int argc, char **argv)
 {
-	return c_tunnel(c, true, argc, argv);
+	return c_tunnel(c, ADD, argc, argv);
 }
 
 static int
 c_del_tun(struct ctx *c, int argc, char **argv)
 {
-	return c_tunnel(c, false, argc, argv);
+	return c_tunnel(c, DEL, argc, argv);
 }
 
 static int
-c_route(struct ctx *c, bool add, int argc, char **argv)
+c_upd_tun(struct ctx *c, int argc, char **argv)
+{
+	return c_tunnel(c, UPD, argc, argv);
+}
+
+static int
+c_route(struct ctx *c, enum mode mode, int argc, char **argv)
 {
 	Edgeway__Object o = EDGEWAY__OBJECT__INIT;
 	Edgeway__Route r = EDGEWAY__ROUTE__INIT;
+	bool add = mode != DEL;
 
 	if (add ? (argc != 4 || strcmp(argv[2], "via") != 0) : argc != 2)
-		return usage_err(add ? "usage: add route OVERLAY PREFIX via TUNNEL|PEER" :
+		return usage_err(add ? "usage: add|update route OVERLAY PREFIX via TUNNEL|PEER" :
 				"usage: del route OVERLAY PREFIX");
 	r.overlay = argv[0];
 	r.prefix = argv[1];
 	r.via = add ? argv[3] : (char *)"";
 	o.obj_case = EDGEWAY__OBJECT__OBJ_ROUTE;
 	o.route = &r;
-	return object(c, add, &o, add ? "route added" : "route deleted");
+	return object(c, mode, &o, "route");
 }
 
 static int
 c_add_rt(struct ctx *c, int argc, char **argv)
 {
-	return c_route(c, true, argc, argv);
+	return c_route(c, ADD, argc, argv);
 }
 
 static int
 c_del_rt(struct ctx *c, int argc, char **argv)
 {
-	return c_route(c, false, argc, argv);
+	return c_route(c, DEL, argc, argv);
 }
 
 static int
-c_class(struct ctx *c, bool add, int argc, char **argv)
+c_upd_rt(struct ctx *c, int argc, char **argv)
+{
+	return c_route(c, UPD, argc, argv);
+}
+
+static int
+c_class(struct ctx *c, enum mode mode, int argc, char **argv)
 {
 	static const char *const keys[] = { "overlays", "proto", "src", "dst",
 		"src-port", "dst-port", "ingress", "dscp", "outer-dscp", "balance",
@@ -624,11 +657,11 @@ c_class(struct ctx *c, bool add, int argc, char **argv)
 	Edgeway__Match m = EDGEWAY__MATCH__INIT, *mp = &m;
 	char *ovs = NULL, *ing = NULL, **ovv = NULL, **ingv = NULL;
 	const char *v;
-	bool any = false;
+	bool any = false, add = mode != DEL;
 	int rc;
 
 	if (argc < 1 || (!add && argc != 1))
-		return usage_err(add ? "usage: add class NAME overlays A[,B..] [proto P] [src PFX] [dst PFX] [src-port R] [dst-port R] [ingress IF[,IF..]] [dscp N] [outer-dscp N] [balance none|flow]" :
+		return usage_err(add ? "usage: add|update class NAME overlays A[,B..] [proto P] [src PFX] [dst PFX] [src-port R] [dst-port R] [ingress IF[,IF..]] [dscp N] [outer-dscp N] [balance none|flow]" :
 				"usage: del class NAME");
 	cl.name = argv[0];
 	if (add) {
@@ -664,7 +697,7 @@ c_class(struct ctx *c, bool add, int argc, char **argv)
 	}
 	o.obj_case = EDGEWAY__OBJECT__OBJ_CLASS;
 	o.class_ = &cl;
-	rc = object(c, add, &o, add ? "class added" : "class deleted");
+	rc = object(c, mode, &o, "class");
 	free(ovs);
 	free(ovv);
 	free(ing);
@@ -675,13 +708,19 @@ c_class(struct ctx *c, bool add, int argc, char **argv)
 static int
 c_add_cls(struct ctx *c, int argc, char **argv)
 {
-	return c_class(c, true, argc, argv);
+	return c_class(c, ADD, argc, argv);
 }
 
 static int
 c_del_cls(struct ctx *c, int argc, char **argv)
 {
-	return c_class(c, false, argc, argv);
+	return c_class(c, DEL, argc, argv);
+}
+
+static int
+c_upd_cls(struct ctx *c, int argc, char **argv)
+{
+	return c_class(c, UPD, argc, argv);
 }
 
 static int
@@ -776,6 +815,18 @@ static const struct cmd del_cmds[] = {
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 
+static const struct cmd update_cmds[] = {
+	{ "overlay", "replace an overlay's settings (its tunnels and routes stay)", NULL, c_upd_ov,
+		"NAME id N encap vxlan|gre address A/L [mtu N] [mss-clamp on|off]" },
+	{ "tunnel", "replace a tunnel", NULL, c_upd_tun,
+		"OVERLAY NAME wan WAN remote IP peer IP" },
+	{ "route", "change where a route points", NULL, c_upd_rt,
+		"OVERLAY PREFIX via TUNNEL|PEER" },
+	{ "class", "replace a class (keeps its priority)", NULL, c_upd_cls,
+		"NAME overlays A[,B..] [proto P] [src PFX] [dst PFX] [src-port R] [dst-port R] [ingress IF[,IF..]] [dscp N] [outer-dscp N]" },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
 static const struct cmd set_cmds[] = {
 	{ "class", "re-steer a class", NULL, c_set_cls, "NAME overlays A[,B..]" },
 	{ NULL, NULL, NULL, NULL, NULL },
@@ -787,6 +838,7 @@ static const struct cmd top_cmds[] = {
 	{ "save", "write the running state as YAML", NULL, c_save, "[FILE]" },
 	{ "add", "add one object", add_cmds, NULL, NULL },
 	{ "del", "delete one object", del_cmds, NULL, NULL },
+	{ "update", "replace one object, atomically", update_cmds, NULL, NULL },
 	{ "set", "change one object", set_cmds, NULL, NULL },
 	{ "monitor", "live view of tunnels and classes", NULL, c_monitor, "[count N]" },
 	{ "hello", "daemon version and node", NULL, c_hello, "" },

@@ -112,6 +112,11 @@ class Client:
         getattr(r, "del").route.prefix = prefix
         return self.call(r).generation
 
+    def update_route(self, overlay, prefix, via):
+        r = pb.Request()
+        r.update.route.overlay, r.update.route.prefix, r.update.route.via = overlay, prefix, via
+        return self.call(r).generation
+
     def add_overlay(self, name, id, encap, address, mtu=0):
         r = pb.Request()
         o = r.add.overlay

@@ -43,6 +43,20 @@ check "set class overlays" quiet ctl set class video overlays gold
 check "show classes has the new overlays and counters" \
 	[ "$(ctl --json show classes | js '[ (c["overlays"], "packets" in c) for c in d["classes"] if c["name"]=="video"][0]')" = "(['gold'], True)" ]
 
+# update: one object replaced in one step
+check "update route (re-point it at the peer address)" quiet ctl update route silver 10.3.0.0/16 via 169.254.200.2
+check "show routes has the new via" \
+	[ "$(ctl --json show routes silver | js 'd["routes"][0]["via"]')" = 169.254.200.2 ]
+out=$(ctl update tunnel silver t2 wan inet remote 203.0.113.2 peer 169.254.200.3 2>&1); rc=$?
+check "update tunnel that would leave a route dangling: refused as a whole" \
+	[ "$rc" -eq 2 ] && grep -q "route 10.3.0.0/16 via '169.254.200.2': no tunnel" <<<"$out"
+check "update overlay (new id, tunnels and routes kept)" quiet ctl update overlay silver id 201 encap gre address 169.254.200.1/24
+check "show overlays: id 201, still 1 tunnel and 1 route" \
+	[ "$(ctl --json show overlays | js '[(o["id"], len(o["tunnels"]), len(o["routes"])) for o in d["overlays"] if o["name"]=="silver"][0]')" = "(201, 1, 1)" ]
+check "update class (new rule, same priority)" quiet ctl update class video overlays gold proto udp dst-port 6000
+check "the class kept its place and has the new rule" \
+	[ "$(ctl --json show classes | js '(d["classes"][0]["name"], d["classes"][0]["match"][0]["dst_port"])')" = "('video', '6000')" ]
+
 # only what changed is rebuilt: routes and re-steering reuse the classifier
 b0=$(ctl --json show stats | js 'd["classifier_builds"]')
 ctl add route silver 10.5.0.0/16 via t2 >/dev/null
