@@ -24,6 +24,7 @@
 #define EW_MAX_IFACES	16
 #define EW_MAX_EAL_ARGS	32
 #define EW_CONFIG_MAX_BYTES (1024 * 1024)	/* refuse bigger files */
+#define EW_CLASS_MAX_OVERLAYS 32
 
 enum ew_role {
 	EW_ROLE_LAN,

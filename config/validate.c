@@ -266,6 +266,9 @@ check_classes(struct ew_config *cfg, struct ew_diag *d)
 			if (strcmp(cfg->classes[k].name, cl->name) == 0)
 				VERR(cfg, d, cl->pos, "class '%s': duplicate name (first at line %u)",
 						cl->name, cfg->classes[k].pos.line);
+		if (cl->n_overlays > EW_CLASS_MAX_OVERLAYS)
+			VERR(cfg, d, cl->pos, "class '%s': %u overlays, at most %d",
+					cl->name, cl->n_overlays, EW_CLASS_MAX_OVERLAYS);
 		if (cl->n_match == 0 && c + 1 < cfg->n_classes)
 			VERR(cfg, d, cl->pos, "class '%s' has no match and catches everything, so class '%s' after it can never match; put it last",
 					cl->name, cfg->classes[c + 1].name);

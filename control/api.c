@@ -331,11 +331,11 @@ show_classes(struct arena *a, const struct ew_daemon *d,
 			m->overlays[m->n_overlays++] = astr(a, "%s", t->ov[cl->ov[k]].name);
 		/* without monitoring every overlay is usable: the active one is
 		 * the first in preference order (per destination, the first
-		 * that routes it) */
-		m->active_overlays = AARR(a, char, 1);
-		if (cl->n_ov > 0)
+		 * that routes it); with balance, all of them */
+		m->active_overlays = AARR(a, char, cl->n_ov);
+		for (k = 0; k < cl->n_ov && (k == 0 || cl->balance); k++)
 			m->active_overlays[m->n_active_overlays++] =
-					astr(a, "%s", t->ov[cl->ov[0]].name);
+					astr(a, "%s", t->ov[cl->ov[k]].name);
 		m->balance = astr(a, "%s", cc != NULL &&
 				cc->balance == EW_BALANCE_FLOW ? "flow" : "none");
 		m->dscp = cc != NULL && cc->dscp > 0 ? cc->dscp : 0;

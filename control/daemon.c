@@ -319,9 +319,6 @@ warn_unimplemented(const struct ew_config *cfg)
 	for (i = 0; i < cfg->n_classes; i++) {
 		const struct ew_class_cfg *c = &cfg->classes[i];
 
-		if (c->balance == EW_BALANCE_FLOW)
-			LOG(WARNING, "class '%s': balance: flow is not implemented yet; the first overlay with a route is used\n",
-					c->name);
 		if (c->sla.set)
 			LOG(WARNING, "class '%s': sla is not enforced yet (no tunnel monitoring)\n",
 					c->name);

@@ -136,7 +136,8 @@ write_metrics(FILE *f, struct ew_daemon *d)
 		for (k = 0; k < t->classes[c].n_ov; k++)
 			fprintf(f, "edgeway_class_active{class=\"%s\",overlay=\"%s\"} %d\n",
 					t->classes[c].name,
-					t->ov[t->classes[c].ov[k]].name, k == 0);
+					t->ov[t->classes[c].ov[k]].name,
+					k == 0 || t->classes[c].balance);
 	family(f, "edgeway_class_switches_total", "counter",
 			"Times a class moved to another overlay on an SLA change (none without monitoring).");
 	for (c = 0; c < t->n_classes; c++)

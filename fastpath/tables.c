@@ -212,6 +212,7 @@ build_classes(struct ew_tables *t, const struct ew_config *cfg)
 			cl->ov[k] = (uint16_t)cc->overlays[k];
 		cl->n_ov = cc->n_overlays;
 		cl->dscp = cc->dscp > 0 ? (uint8_t)cc->dscp : 0;
+		cl->balance = cc->balance == EW_BALANCE_FLOW;
 		snprintf(cl->name, sizeof(cl->name), "%s", cc->name);
 	}
 	t->n_classes = n;

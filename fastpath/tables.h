@@ -76,6 +76,7 @@ struct ew_class {
 	uint16_t *ov;
 	unsigned int n_ov;
 	uint8_t dscp;			/* outer DSCP, 0 = none */
+	bool balance;			/* spread flows over usable overlays */
 	uint16_t slot;			/* stable counter slot */
 	char name[EW_NAME_MAX];
 };
@@ -179,22 +180,29 @@ ew_tunnel_find(const struct ew_tables *t, enum ew_encap e, uint32_t id,
 }
 
 /*
- * Route decision shared by workers and the control thread. Returns the
- * tunnel index (>= 0) for DST arriving on LAN interface IFX of class CX,
- * or -1 if no overlay of the class routes it.
+ * The class policy: the tunnel for DST in the first of CL's overlays that
+ * routes it; with balance, one of all such overlays chosen by the flow
+ * HASH (a flow stays on one overlay while that set is unchanged).
+ * -1 when no overlay of the class routes DST.
  */
 static inline int
-ew_route_overlay(const struct ew_tables *t, const struct ew_class *cl,
-		uint32_t dst)
+ew_route_class(const struct ew_tables *t, const struct ew_class *cl,
+		uint32_t dst, uint32_t hash)
 {
-	unsigned int i;
-	uint32_t v;
+	uint32_t v, cand[EW_CLASS_MAX_OVERLAYS];
+	unsigned int i, n = 0;
 
 	for (i = 0; i < cl->n_ov; i++) {
-		if (ew_lpm_lookup(&t->ov[cl->ov[i]].fib, dst, &v) == 0)
+		if (ew_lpm_lookup(&t->ov[cl->ov[i]].fib, dst, &v) != 0)
+			continue;
+		if (!cl->balance)
 			return (int)v;
+		if (n < RTE_DIM(cand))
+			cand[n++] = v;
 	}
-	return -1;
+	if (n == 0)
+		return -1;
+	return (int)cand[hash % n];
 }
 
 /* The class of a LAN packet (first matching rule; the catch-all else). */

@@ -127,11 +127,14 @@ tx(struct ew_worker *w, const struct ew_tables *t, unsigned int ifx,
 	b->m[b->n++] = m;
 }
 
+static void lan_flush(struct ew_worker *w, const struct ew_tables *t);
+
 void
 ew_worker_flush(struct ew_worker *w, const struct ew_tables *t)
 {
 	unsigned int i;
 
+	lan_flush(w, t);
 	for (i = 0; i < t->n_ports; i++)
 		tx_flush_one(w, t, i);
 	punt_flush(w);
@@ -226,25 +229,25 @@ lan_out(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	tx(w, t, out, m);
 }
 
+/*
+ * LAN, stage 1: parse and validate; local, LAN-routed and exceptional
+ * packets are finished here. Packets for the overlay are queued with their
+ * ACL key; stage 2 runs after one ACL search for the whole burst.
+ */
 static inline void
 lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		unsigned int ifx)
 {
-	const struct ew_tunnel *tu;
-	const struct ew_overlay *ov;
-	const struct ew_class *cl;
-	struct rte_ether_addr nh_mac, peer_mac;
 	struct rte_ipv4_hdr *ip;
-	uint32_t dst, src, v, ihl, len;
+	uint32_t dst, v, ihl, len;
 	uint16_t sport = 0, dport = 0;
-	int txi;
+	unsigned int n;
 
 	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
 	ip = ip_parse(w, m, ifx);
 	if (ip == NULL)
 		return;
 	dst = rte_be_to_cpu_32(ip->dst_addr);
-	src = rte_be_to_cpu_32(ip->src_addr);
 	if (unlikely(ew_tables_is_local(t, dst))) {
 		punt(w, m, EW_PUNT_LOCAL, ifx, EW_TX_NONE, 0, 0);
 		return;
@@ -263,23 +266,37 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		lan_out(w, t, m, ip, ifx, nh->ifx, nh->via ? nh->via : dst);
 		return;
 	}
-
 	ihl = (ip->version_ihl & 0xf) * 4u;
 	len = rte_pktmbuf_data_len(m);
 	if ((ip->next_proto_id == IPPROTO_TCP || ip->next_proto_id == IPPROTO_UDP) &&
 			!ew_ip_is_fragment(ip) && len >= ihl + 4) {
 		const uint8_t *l4 = (const uint8_t *)ip + ihl;
 
-		sport = (uint16_t)(l4[0] << 8 | l4[1]);
-		dport = (uint16_t)(l4[2] << 8 | l4[3]);
+		memcpy(&sport, l4, 2);
+		memcpy(&dport, l4 + 2, 2);
 	}
-	cl = ew_classify(t, ifx, ip->next_proto_id, src, dst, sport, dport,
-			ip->type_of_service >> 2);
-	if (unlikely(cl == NULL)) {
-		drop(w, m, ifx, EW_DROP_NO_CLASS);
-		return;
-	}
-	txi = ew_route_overlay(t, cl, dst);
+	n = w->n_pend++;
+	w->pend[n] = m;
+	w->pend_ifx[n] = (uint8_t)ifx;
+	ew_acl_key_set(&w->keys[n], ifx, ip->next_proto_id, ip->src_addr,
+			ip->dst_addr, sport, dport, ip->type_of_service >> 2);
+	w->keyp[n] = &w->keys[n];
+}
+
+/* LAN, stage 2: class CL's overlay, MTU, MSS, TTL, encapsulation. */
+static inline void
+lan_overlay(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
+		unsigned int ifx, const struct ew_class *cl)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	uint32_t len = rte_pktmbuf_data_len(m), hash;
+	const struct ew_tunnel *tu;
+	const struct ew_overlay *ov;
+	struct rte_ether_addr nh_mac, peer_mac;
+	int txi;
+
+	hash = ew_flow_hash(ip, len);
+	txi = ew_route_class(t, cl, rte_be_to_cpu_32(ip->dst_addr), hash);
 	if (unlikely(txi < 0)) {
 		w->st->cls[cl->slot].drops++;
 		drop_icmp(w, m, ifx, EW_DROP_NO_ROUTE, EW_TX_NONE, 3, 0, 0);
@@ -310,14 +327,29 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		ew_meta(m)->tos = (uint8_t)(cl->dscp << 2);
 		return;
 	}
-	if (unlikely(ew_encap(m, tu, &nh_mac, &peer_mac,
-			ew_flow_hash(ip, len), (uint8_t)(cl->dscp << 2)) != 0)) {
+	if (unlikely(ew_encap(m, tu, &nh_mac, &peer_mac, hash,
+			(uint8_t)(cl->dscp << 2)) != 0)) {
 		drop(w, m, ifx, EW_DROP_NO_MBUF);
 		return;
 	}
 	w->st->tunnel[tu->slot].tx_packets++;
 	w->st->tunnel[tu->slot].tx_bytes += rte_pktmbuf_pkt_len(m);
 	tx(w, t, tu->ifx, m);
+}
+
+/* One ACL search for every queued LAN packet, then stage 2 for each. */
+static void
+lan_flush(struct ew_worker *w, const struct ew_tables *t)
+{
+	unsigned int i, n = w->n_pend;
+
+	if (n == 0)
+		return;
+	ew_classifier_burst(t->clf, w->keyp, w->pend_cls, n);
+	w->n_pend = 0;
+	for (i = 0; i < n; i++)
+		lan_overlay(w, t, w->pend[i], w->pend_ifx[i],
+				&t->classes[w->pend_cls[i]]);
 }
 
 /* A decapsulated inner IPv4 packet (data at inner IP) from tunnel TXI.
@@ -512,7 +544,10 @@ ew_worker_rx(struct ew_worker *w, const struct ew_tables *t, unsigned int ifx,
 		if (i + PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(pkts[i + PREFETCH_AHEAD], void *));
 		process_one(w, t, ifx, pkts[i]);
+		if (unlikely(w->n_pend == RTE_DIM(w->pend)))
+			lan_flush(w, t);
 	}
+	lan_flush(w, t);
 }
 
 void

@@ -24,6 +24,13 @@ struct ew_worker {
 	struct ew_txbuf tx[EW_MAX_IFACES];
 	uint16_t n_punt;
 	struct rte_mbuf *punt[EW_BURST * 2];
+	/* LAN packets waiting for the burst's ACL search */
+	uint16_t n_pend;
+	struct rte_mbuf *pend[EW_BURST];
+	uint8_t pend_ifx[EW_BURST];
+	uint16_t pend_cls[EW_BURST];
+	const struct ew_acl_key *keyp[EW_BURST];
+	struct ew_acl_key keys[EW_BURST];
 } __rte_cache_aligned;
 
 void ew_worker_init(struct ew_worker *w, struct ew_dp *dp, unsigned int idx,
