@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Benchmarks. Results go to stdout and bench-results/ as CSV.
 #   scripts/bench.sh api [ROUTES CLASSES]   time API changes (default 1000 100)
+#   scripts/bench.sh classify [RULES...]     cycles per packet of the ACL
+#                                            classifier (default 100 1000 10000)
 # (packet-rate and scale benchmarks: issue 6)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -42,7 +44,14 @@ EOF2
 	return "$rc"
 }
 
+bench_classify() {
+	echo "== classification: random rule sets (tcp/udp, a /16-/28 destination, ports, ingress, DSCP) in 100 classes, bursts of 32; rte_acl picks its code path at start-up"
+	build/tests/bench/bench_classify "$@" | tee "$out/classify.csv"
+	return "${PIPESTATUS[0]}"
+}
+
 case ${1:-} in
 api) shift; bench_api "$@" ;;
-*) echo "usage: scripts/bench.sh api [ROUTES CLASSES]" >&2; exit 2 ;;
+classify) shift; bench_classify "$@" ;;
+*) echo "usage: scripts/bench.sh api [ROUTES CLASSES] | classify [RULES...]" >&2; exit 2 ;;
 esac

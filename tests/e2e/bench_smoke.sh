@@ -12,3 +12,7 @@ t() { if "${@:2}"; then echo "PASS: $1"; else echo "FAIL: $1"; fi; }
 t "bench.sh api exits 0" [ "$rc" -eq 0 ]
 t "it wrote the CSV with all three measurements" \
 	[ "$(grep -cE '^(route_add,50|class_add,5|apply_all,55),' "$dir/api.csv")" -eq 3 ]
+out=$(BENCH_OUT=$dir timeout 120 "$top/scripts/bench.sh" classify 100 2>&1); rc=$?
+echo "$out" | sed 's/^/INFO: /'
+t "bench.sh classify exits 0" [ "$rc" -eq 0 ]
+t "it wrote cycles per packet for 100 rules" grep -qE '^100,100,[0-9]+,[0-9.]+,[0-9]+,[0-9.]+,[0-9.]+$' "$dir/classify.csv"
