@@ -50,7 +50,7 @@ static const char cfg_a[] =
 	"    tunnels: [{ name: to-b, wan: lte, remote: 203.0.113.129, peer: 169.254.200.2 }]\n"
 	"    routes: [{ prefix: 10.2.0.0/16, via: to-b }, { prefix: 10.3.0.0/16, via: to-b }]\n"
 	"classes:\n"
-	"  - { name: gre-udp, match: [{ proto: udp, dst_port: 5000-5100 }], overlays: [silver] }\n"
+	"  - { name: gre-udp, match: [{ proto: udp, dst_port: 5000-5100 }], overlays: [silver], dscp: 46 }\n"
 	"  - { name: default, overlays: [gold, silver] }\n";
 
 /* Site B: the mirror image. */
@@ -377,6 +377,7 @@ t_vxlan_round_trip(void **state)
 	assert_int_equal(rte_be_to_cpu_16(eth->ether_type), RTE_ETHER_TYPE_IPV4);
 	ip = (const struct rte_ipv4_hdr *)(eth + 1);
 	check_outer_ip(ip, IPPROTO_UDP, 0xc6336401, 0xc6336402, 20 + 8 + 8 + 14 + 128);
+	assert_int_equal(ip->type_of_service, 0);		/* default class: none */
 	udp = (const struct rte_udp_hdr *)(ip + 1);
 	assert_int_equal(rte_be_to_cpu_16(udp->dst_port), 4789);
 	sport = rte_be_to_cpu_16(udp->src_port);
@@ -441,6 +442,7 @@ t_gre_round_trip(void **state)
 	h = rte_pktmbuf_mtod(m, const uint8_t *);
 	ip = (const struct rte_ipv4_hdr *)(h + 14);
 	check_outer_ip(ip, IPPROTO_GRE, 0xcb007101, 0xcb007181, 20 + 8 + 92);
+	assert_int_equal(ip->type_of_service, 46 << 2);	/* the class's outer DSCP */
 	assert_memory_equal(h, &mac_gw, 6);		/* via the lte gateway */
 	g = h + 34;
 	assert_int_equal(g[0], 0x20);			/* K only */
