@@ -82,8 +82,15 @@ struct ew_iface_cfg {
 	struct ew_pos pos;
 };
 
+enum ew_probe {
+	EW_PROBE_ICMP,
+	EW_PROBE_STAMP,
+	EW_PROBE_NONE,		/* not monitored: always usable */
+};
+
 struct ew_tunnel_cfg {
 	char name[EW_NAME_MAX];
+	enum ew_probe probe;
 	struct ew_ref wan_ref;
 	unsigned int wan;		/* index into interfaces */
 	uint32_t remote;
@@ -149,6 +156,7 @@ struct ew_monitor_cfg {
 	uint32_t interval_ms;
 	uint32_t window;
 	uint32_t down_after;
+	uint32_t hold_down_ms;		/* before a class returns to an overlay */
 };
 
 struct ew_config {

@@ -618,8 +618,19 @@ f_tun_peer(struct ld *ld, yaml_node_t *v, void *o)
 	get_ipv4(ld, v, "tunnel peer", &((struct ew_tunnel_cfg *)o)->peer);
 }
 
+static void
+f_tun_probe(struct ld *ld, yaml_node_t *v, void *o)
+{
+	static const char *const names[] = { "icmp", "stamp", "none", NULL };
+	int p = get_enum(ld, v, "tunnel probe", names);
+
+	if (p >= 0)
+		((struct ew_tunnel_cfg *)o)->probe = (enum ew_probe)p;
+}
+
 static const struct field tunnel_fields[] = {
 	{ "name", f_tun_name, true },
+	{ "probe", f_tun_probe, false },
 	{ "wan", f_tun_wan, true },
 	{ "remote", f_tun_remote, true },
 	{ "peer", f_tun_peer, true },
@@ -1061,8 +1072,18 @@ f_mon_down(struct ld *ld, yaml_node_t *v, void *o)
 		ld->cfg->monitor.down_after = (uint32_t)n;
 }
 
+static void
+f_mon_hold(struct ld *ld, yaml_node_t *v, void *o)
+{
+	unsigned long n;
+
+	if (get_uint(ld, v, "monitor.hold_down_ms", 0, 3600000, &n))
+		ld->cfg->monitor.hold_down_ms = (uint32_t)n;
+}
+
 static const struct field monitor_fields[] = {
 	{ "interval_ms", f_mon_interval, false },
+	{ "hold_down_ms", f_mon_hold, false },
 	{ "window", f_mon_window, false },
 	{ "down_after", f_mon_down, false },
 	{ NULL, NULL, false },
@@ -1095,6 +1116,7 @@ set_defaults(struct ew_config *cfg)
 	cfg->monitor.interval_ms = 100;
 	cfg->monitor.window = 50;
 	cfg->monitor.down_after = 5;
+	cfg->monitor.hold_down_ms = 10000;
 }
 
 struct ew_config *

@@ -142,10 +142,12 @@ ew_config_save(const struct ew_config *cfg)
 			for (k = 0; k < ov->n_tunnels; k++) {
 				const struct ew_tunnel_cfg *t = &ov->tunnels[k];
 
-				fprintf(f, "      - { name: %s, wan: %s, remote: %s, peer: %s }\n",
+				fprintf(f, "      - { name: %s, wan: %s, remote: %s, peer: %s, probe: %s }\n",
 						t->name, t->wan_ref.name,
 						ew_ipv4_str(t->remote, b, sizeof(b)),
-						ew_ipv4_str(t->peer, c, sizeof(c)));
+						ew_ipv4_str(t->peer, c, sizeof(c)),
+						t->probe == EW_PROBE_STAMP ? "stamp" :
+						t->probe == EW_PROBE_NONE ? "none" : "icmp");
 			}
 		}
 		if (ov->n_routes > 0) {
@@ -193,9 +195,9 @@ ew_config_save(const struct ew_config *cfg)
 		if (cl->dscp >= 0)
 			fprintf(f, "    dscp: %d\n", cl->dscp);
 	}
-	fprintf(f, "\nmonitor:\n  interval_ms: %u\n  window: %u\n  down_after: %u\n",
+	fprintf(f, "\nmonitor:\n  interval_ms: %u\n  window: %u\n  down_after: %u\n  hold_down_ms: %u\n",
 			cfg->monitor.interval_ms, cfg->monitor.window,
-			cfg->monitor.down_after);
+			cfg->monitor.down_after, cfg->monitor.hold_down_ms);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;

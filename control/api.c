@@ -6,6 +6,7 @@
  * RCU, or nothing at all).
  */
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 
 #include "control/api.h"
 #include "control/daemon.h"
+#include "control/probe.h"
 #include "fastpath/neigh.h"
 
 #include "edgeway.pb-c.h"
@@ -194,8 +196,8 @@ show_interfaces(struct arena *a, const struct ew_daemon *d,
 }
 
 static Edgeway__Tunnel *
-tunnel_msg(struct arena *a, const struct ew_tables *t, unsigned int tx,
-		const struct ew_lcore_stats *s)
+tunnel_msg(struct arena *a, const struct ew_daemon *d, const struct ew_tables *t,
+		unsigned int tx, const struct ew_lcore_stats *s)
 {
 	const struct ew_tunnel *tu = &t->tun[tx];
 	Edgeway__Tunnel *m = ANEW(a, Edgeway__Tunnel, EDGEWAY__TUNNEL__INIT);
@@ -205,8 +207,15 @@ tunnel_msg(struct arena *a, const struct ew_tables *t, unsigned int tx,
 	m->wan = astr(a, "%s", t->ports[tu->ifx].name);
 	m->remote = aip(a, tu->remote);
 	m->peer = aip(a, tu->peer);
-	/* no monitoring yet: a tunnel is up while configured */
-	m->up = true;
+	if (d != NULL) {
+		struct ew_path p;
+
+		ew_probe_path(d, tu->slot, &p);
+		m->up = p.up;
+		m->rtt_ms = isnan(p.rtt_ms) ? 0 : p.rtt_ms;
+		m->jitter_ms = isnan(p.jitter_ms) ? 0 : p.jitter_ms;
+		m->loss_pct = isnan(p.loss_pct) ? 0 : p.loss_pct;
+	}
 	if (s != NULL) {
 		m->tx_packets = s->tunnel[tu->slot].tx_packets;
 		m->rx_packets = s->tunnel[tu->slot].rx_packets;
@@ -250,7 +259,7 @@ show_overlays(struct arena *a, const struct ew_daemon *d,
 		found++;
 		if (what == EDGEWAY__SHOW__WHAT__TUNNELS) {
 			for (k = 0; k < oc->n_tunnels; k++)
-				sr->tunnels[sr->n_tunnels++] = tunnel_msg(a, t, tx + k, s);
+				sr->tunnels[sr->n_tunnels++] = tunnel_msg(a, d, t, tx + k, s);
 			tx += oc->n_tunnels;
 			continue;
 		}
@@ -276,7 +285,7 @@ show_overlays(struct arena *a, const struct ew_daemon *d,
 				EDGEWAY__TOGGLE__TOGGLE_OFF;
 		m->tunnels = AARR(a, Edgeway__Tunnel, oc->n_tunnels);
 		for (k = 0; k < oc->n_tunnels; k++)
-			m->tunnels[m->n_tunnels++] = tunnel_msg(a, t, tx + k, s);
+			m->tunnels[m->n_tunnels++] = tunnel_msg(a, d, t, tx + k, s);
 		tx += oc->n_tunnels;
 		m->routes = AARR(a, Edgeway__Route, oc->n_routes);
 		for (k = 0; k < oc->n_routes; k++)
@@ -333,9 +342,16 @@ show_classes(struct arena *a, const struct ew_daemon *d,
 		 * the first in preference order (per destination, the first
 		 * that routes it); with balance, all of them */
 		m->active_overlays = AARR(a, char, cl->n_ov);
-		for (k = 0; k < cl->n_ov && (k == 0 || cl->balance); k++)
+		for (k = 0; k < cl->n_ov && (k == 0 || (cl->balance && k < cl->n_pref)); k++)
 			m->active_overlays[m->n_active_overlays++] =
 					astr(a, "%s", t->ov[cl->ov[k]].name);
+		/* the configured order (the generation puts the SLA's choice first) */
+		if (cc != NULL) {
+			m->n_overlays = 0;
+			for (k = 0; k < cc->n_overlays; k++)
+				m->overlays[m->n_overlays++] =
+						astr(a, "%s", cc->overlay_refs[k].name);
+		}
 		m->balance = astr(a, "%s", cc != NULL &&
 				cc->balance == EW_BALANCE_FLOW ? "flow" : "none");
 		m->dscp = cc != NULL && cc->dscp > 0 ? cc->dscp : 0;
@@ -363,6 +379,7 @@ show_classes(struct arena *a, const struct ew_daemon *d,
 						astr(a, "%s", mc->ingress_ref[j].name);
 			m->match[m->n_match++] = mm;
 		}
+		m->switches = d->sla[cl->slot] != NULL ? d->sla[cl->slot]->switches : 0;
 		m->packets = s->cls[cl->slot].packets;
 		m->bytes = s->cls[cl->slot].bytes;
 		m->drops = s->cls[cl->slot].drops;

@@ -23,6 +23,7 @@
 #include "control/api.h"
 #include "control/control.h"
 #include "control/daemon.h"
+#include "control/probe.h"
 #include "fastpath/port.h"
 
 RTE_LOG_REGISTER_SUFFIX(ew_daemon_logtype, daemon, INFO);
@@ -79,6 +80,7 @@ struct loop_ctx {
 	struct ew_daemon *d;
 	struct event_base *base;
 	struct event *poll_ev;
+	struct event *probe_ev;
 };
 
 /* SIGHUP: apply the config file again (all or nothing, like apply). */
@@ -111,6 +113,7 @@ zero_tunnel(void *arg, unsigned int slot)
 	struct ew_daemon *d = arg;
 	unsigned int l;
 
+	ew_probe_forget_tunnel(d, slot);
 	for (l = 0; l < d->dp.stats_lcores; l++)
 		memset(&d->dp.stats[l].tunnel[slot], 0, sizeof(d->dp.stats[l].tunnel[slot]));
 }
@@ -121,6 +124,7 @@ zero_class(void *arg, unsigned int slot)
 	struct ew_daemon *d = arg;
 	unsigned int l;
 
+	ew_probe_forget_class(d, slot);
 	for (l = 0; l < d->dp.stats_lcores; l++)
 		memset(&d->dp.stats[l].cls[slot], 0, sizeof(d->dp.stats[l].cls[slot]));
 }
@@ -179,7 +183,7 @@ ew_daemon_commit(struct ew_daemon *d, struct ew_config *cfg, char *err,
 	ew_slots_begin(&d->tslots);
 	ew_slots_begin(&d->cslots);
 	t = ew_tables_rebuild(cfg, d->dp.tables, d->macs, d->port_ids,
-			&d->tslots, &d->cslots, &built, err, errlen);
+			&d->tslots, &d->cslots, &d->rt, &built, err, errlen);
 	if (t == NULL) {
 		ew_config_free(cfg);
 		return 1;
@@ -232,6 +236,19 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	ew_sp_tick(lc->d->sp, ew_now_ms());
 }
 
+/* Monitoring: one round per monitor.interval_ms (re-armed each time, so a
+ * changed interval takes effect at once). */
+static void
+on_probe(evutil_socket_t fd, short what, void *arg)
+{
+	struct loop_ctx *lc = arg;
+	uint32_t ms = lc->d->dp.tables->cfg->monitor.interval_ms;
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	ew_probe_round(lc->d);
+	event_add(lc->probe_ev, &tv);
+}
+
 static int
 event_loop(struct ew_daemon *d)
 {
@@ -277,12 +294,15 @@ event_loop(struct ew_daemon *d)
 	tick = event_new(lc.base, -1, EV_PERSIST, on_tick, &lc);
 	event_add(lc.poll_ev, &poll_tv);
 	event_add(tick, &tick_tv);
+	lc.probe_ev = evtimer_new(lc.base, on_probe, &lc);
+	event_active(lc.probe_ev, EV_TIMEOUT, 0);
 	if (event_base_dispatch(lc.base) < 0)
 		rc = -1;
 	ew_metrics_close(d->metrics);
 	d->metrics = NULL;
 	ew_ctl_close(d->ctl);
 	d->ctl = NULL;
+	event_free(lc.probe_ev);
 	event_free(tick);
 	event_free(lc.poll_ev);
 	for (i = 0; i < RTE_DIM(sigs); i++)
@@ -299,6 +319,7 @@ teardown(struct ew_daemon *d)
 
 	for (i = 0; i < d->n_ports_open; i++)
 		ew_port_close(d->dp.port_id[i]);
+	ew_probe_fini(d);
 	ew_sp_free(d->sp);
 	d->sp = NULL;
 	ew_dp_fini(&d->dp);
@@ -316,13 +337,11 @@ warn_unimplemented(const struct ew_config *cfg)
 {
 	unsigned int i;
 
-	for (i = 0; i < cfg->n_classes; i++) {
-		const struct ew_class_cfg *c = &cfg->classes[i];
-
-		if (c->sla.set)
-			LOG(WARNING, "class '%s': sla is not enforced yet (no tunnel monitoring)\n",
-					c->name);
-	}
+	for (i = 0; i < cfg->n_overlays; i++)
+		for (unsigned int k = 0; k < cfg->overlays[i].n_tunnels; k++)
+			if (cfg->overlays[i].tunnels[k].probe == EW_PROBE_STAMP)
+				LOG(WARNING, "tunnel '%s': probe: stamp is not implemented yet; probing with icmp\n",
+						cfg->overlays[i].tunnels[k].name);
 }
 
 int
@@ -417,6 +436,7 @@ ew_daemon_run(const char *prog, struct ew_config *cfg)
 		goto out;
 	}
 	ew_sp_tables_changed(d->sp, t);
+	ew_probe_init(d);
 	ew_telemetry_init(d);
 	warn_unimplemented(t->cfg);
 

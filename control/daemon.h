@@ -12,6 +12,7 @@
 #include "control/slowpath.h"
 #include "fastpath/dataplane.h"
 #include "fastpath/slots.h"
+#include "control/monitor.h"
 
 struct ew_ctl;
 struct ew_metrics;
@@ -32,6 +33,13 @@ struct ew_daemon {
 	uint64_t generation;		/* generations published after the first */
 	uint64_t clf_builds;		/* classifiers built (not shared) */
 	uint64_t api_requests, api_errors;
+
+	/* monitoring, by counter slot */
+	struct ew_mon *mon[EW_MAX_TUNNELS];
+	uint8_t tun_down[EW_MAX_TUNNELS];
+	struct ew_sla_state *sla[EW_MAX_CLASSES];
+	uint32_t class_allow[EW_MAX_CLASSES];
+	struct ew_runtime rt;
 };
 
 int ew_daemon_run(const char *prog, struct ew_config *cfg);

@@ -6,6 +6,7 @@
  */
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include <rte_ethdev.h>
 
 #include "control/daemon.h"
+#include "control/probe.h"
 
 struct ew_metrics {
 	struct evhttp *http;
@@ -84,27 +86,41 @@ write_metrics(FILE *f, struct ew_daemon *d)
 	}
 
 	family(f, "edgeway_tunnel_up", "gauge",
-			"1 if the tunnel is usable (no probes yet: configured tunnels are up).");
+			"1 if the tunnel answers its probes (down after monitor.down_after losses in a row).");
 	for (i = 0; i < t->n_tunnels; i++) {
+		struct ew_path p;
+
+		ew_probe_path(d, t->tun[i].slot, &p);
 		fputs("edgeway_tunnel_up{overlay=\"", f);
 		lv(f, t->ov[t->tun[i].ox].name);
 		fputs("\",tunnel=\"", f);
 		lv(f, t->tun[i].name);
-		fputs("\"} 1\n", f);
+		fprintf(f, "\"} %d\n", p.up);
 	}
 	{
 		static const char *const meas[][2] = {
-			{ "edgeway_tunnel_rtt_seconds", "Smoothed round-trip time (NaN: not measured yet)." },
-			{ "edgeway_tunnel_jitter_seconds", "Jitter (NaN: not measured yet)." },
-			{ "edgeway_tunnel_loss_ratio", "Probe loss over the window (NaN: not measured yet)." },
+			{ "edgeway_tunnel_rtt_seconds", "Smoothed round-trip time of the tunnel's probes (NaN until one is answered)." },
+			{ "edgeway_tunnel_jitter_seconds", "Jitter of the probes' round trips, RFC 3550 style." },
+			{ "edgeway_tunnel_loss_ratio", "Probes lost over the monitor.window." },
 		};
 
 		for (k = 0; k < RTE_DIM(meas); k++) {
 			family(f, meas[k][0], "gauge", meas[k][1]);
-			for (i = 0; i < t->n_tunnels; i++)
-				fprintf(f, "%s{overlay=\"%s\",tunnel=\"%s\"} NaN\n",
+			for (i = 0; i < t->n_tunnels; i++) {
+				struct ew_path p;
+				double v;
+
+				ew_probe_path(d, t->tun[i].slot, &p);
+				v = k == 0 ? p.rtt_ms / 1e3 : k == 1 ? p.jitter_ms / 1e3 :
+						p.loss_pct / 100;
+				fprintf(f, "%s{overlay=\"%s\",tunnel=\"%s\"} ",
 						meas[k][0], t->ov[t->tun[i].ox].name,
 						t->tun[i].name);
+				if (isnan(v))
+					fputs("NaN\n", f);
+				else
+					fprintf(f, "%.9g\n", v);
+			}
 		}
 	}
 	family(f, "edgeway_tunnel_tx_packets_total", "counter", "Packets sent into a tunnel.");
@@ -131,18 +147,20 @@ write_metrics(FILE *f, struct ew_daemon *d)
 		fprintf(f, "edgeway_class_drops_total{class=\"%s\"} %" PRIu64 "\n",
 				t->classes[c].name, s->cls[t->classes[c].slot].drops);
 	family(f, "edgeway_class_active", "gauge",
-			"1 for the overlay a class prefers now (first in its list while nothing is monitored).");
+			"1 for the overlays a class uses now (its SLA's choice; with balance, all it allows).");
 	for (c = 0; c < t->n_classes; c++)
 		for (k = 0; k < t->classes[c].n_ov; k++)
 			fprintf(f, "edgeway_class_active{class=\"%s\",overlay=\"%s\"} %d\n",
 					t->classes[c].name,
 					t->ov[t->classes[c].ov[k]].name,
-					k == 0 || t->classes[c].balance);
+					k == 0 || (t->classes[c].balance && k < t->classes[c].n_pref));
 	family(f, "edgeway_class_switches_total", "counter",
-			"Times a class moved to another overlay on an SLA change (none without monitoring).");
+			"Times the SLA engine moved a class to another overlay.");
 	for (c = 0; c < t->n_classes; c++)
-		fprintf(f, "edgeway_class_switches_total{class=\"%s\"} 0\n",
-				t->classes[c].name);
+		fprintf(f, "edgeway_class_switches_total{class=\"%s\"} %" PRIu64 "\n",
+				t->classes[c].name,
+				d->sla[t->classes[c].slot] != NULL ?
+				d->sla[t->classes[c].slot]->switches : 0);
 
 	family(f, "edgeway_drops_total", "counter", "Packets dropped, by reason.");
 	for (i = 0; i < EW_DROP_MAX; i++)

@@ -17,7 +17,8 @@ ew_mon_init(struct ew_mon *m, uint32_t window, uint32_t down_after,
 	m->down_after = down_after;
 	m->timeout_ns = timeout_ns;
 	m->newest_answered = -1;
-	/* a tunnel starts down until it answers */
+	/* unknown is usable: a tunnel goes down only on evidence (losses) */
+	m->up = true;
 }
 
 uint32_t
@@ -60,18 +61,25 @@ ew_mon_answer(struct ew_mon *m, uint32_t seq, uint64_t rtt_ns)
 	if ((int64_t)seq > m->newest_answered) {
 		m->newest_answered = seq;
 		/* RFC 3550 jitter over consecutive round trips */
-		if (m->have_rtt) {
+		if (m->n_rtt > 0) {
 			uint64_t d = rtt_ns > m->rtt_ns ? rtt_ns - m->rtt_ns :
 					m->rtt_ns - rtt_ns;
 
 			m->jitter_ns = (uint64_t)((int64_t)m->jitter_ns +
 					((int64_t)d - (int64_t)m->jitter_ns) / 16);
+		}
+		if (m->have_rtt) {
 			m->srtt_ns = (uint64_t)((int64_t)m->srtt_ns +
 					((int64_t)rtt_ns - (int64_t)m->srtt_ns) / 8);
 		} else {
-			m->srtt_ns = rtt_ns;
-			m->have_rtt = true;
+			if (m->n_rtt == 0 || rtt_ns < m->seed_ns)
+				m->seed_ns = rtt_ns;
+			if (m->n_rtt + 1 >= 3) {
+				m->srtt_ns = m->seed_ns;
+				m->have_rtt = true;
+			}
 		}
+		m->n_rtt++;
 		m->rtt_ns = rtt_ns;
 	}
 	/* consecutive answers (by sequence, late ones included) ending at

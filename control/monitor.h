@@ -7,13 +7,16 @@
  * their own (times are passed in, in nanoseconds), so tests drive them
  * with a fake clock.
  *
- * - RTT: last, and smoothed (EWMA, gain 1/8 as TCP's SRTT).
+ * - RTT: last, and smoothed (EWMA, gain 1/8 as TCP's SRTT), seeded with
+ *   the least of the first 3 samples (the first answers may have waited
+ *   for ARP at either end).
  * - Jitter: RFC 3550 section 6.4.1 style, J += (|D| - J) / 16, D the
  *   difference between consecutive RTTs.
  * - Loss: over the last WINDOW settled probes (answered, or unanswered
  *   after the timeout); a late answer repairs its probe.
- * - Up/down: down after DOWN_AFTER consecutive lost probes (counted from the
- *   newest answered one), up again after UP_AFTER consecutive answers.
+ * - Up/down: a tunnel starts up (unknown is usable); down after DOWN_AFTER
+ *   consecutive lost probes (counted from the newest answered one), up
+ *   again after UP_AFTER consecutive answers.
  */
 
 #include <stdbool.h>
@@ -35,7 +38,9 @@ struct ew_mon {
 
 	/* results */
 	bool up;
-	bool have_rtt;
+	bool have_rtt;			/* srtt seeded (3 samples) */
+	uint32_t n_rtt;
+	uint64_t seed_ns;
 	uint64_t rtt_ns, srtt_ns, jitter_ns;
 	uint32_t answered_in_row;
 	int64_t newest_answered;	/* -1: none yet */

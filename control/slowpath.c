@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include <rte_arp.h>
+#include <rte_cycles.h>
 #include <rte_icmp.h>
 #include <rte_ip_frag.h>
 #include <rte_log.h>
@@ -39,6 +40,9 @@ struct nent {
 
 struct ew_sp {
 	struct ew_dp *dp;
+	ew_probe_cb probe_cb;
+	void *probe_arg;
+	uint64_t tsc_hz;
 	struct ew_lcore_stats *st;
 	const struct ew_tables *t;	/* current generation */
 	uint64_t now_ms;
@@ -69,7 +73,15 @@ ew_sp_create(struct ew_dp *dp)
 	sp->now_ms = ew_now_ms();
 	sp->icmp_tokens = EW_ICMP_RATE;
 	sp->icmp_last_ms = sp->now_ms;
+	sp->tsc_hz = rte_get_tsc_hz();
 	return sp;
+}
+
+void
+ew_sp_set_probe_cb(struct ew_sp *sp, ew_probe_cb cb, void *arg)
+{
+	sp->probe_cb = cb;
+	sp->probe_arg = arg;
 }
 
 static void
@@ -344,6 +356,7 @@ arp_build(struct ew_sp *sp, uint16_t op, const struct rte_ether_addr *sha,
 		sp->st->drop[EW_DROP_NO_MBUF]++;
 		return NULL;
 	}
+	memset(ew_meta(m), 0, sizeof(struct ew_meta));
 	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m,
 			sizeof(*eth) + sizeof(*a));
 	eth->dst_addr = *eth_dst;
@@ -600,6 +613,79 @@ ip_finish(struct rte_ipv4_hdr *ip)
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 }
 
+/* The answer to one of our probes: payload = TX TSC, slot, seq, magic. */
+static void
+probe_answer(struct ew_sp *sp, struct rte_mbuf *m, const uint8_t *pl,
+		uint16_t txi)
+{
+	uint64_t tx_tsc, rx_tsc = ew_meta(m)->tsc;
+	uint16_t slot, magic;
+	uint32_t seq;
+
+	memcpy(&tx_tsc, pl, 8);
+	memcpy(&slot, pl + 8, 2);
+	memcpy(&seq, pl + 10, 4);
+	memcpy(&magic, pl + 14, 2);
+	/* only from the tunnel it was sent into, with our marks */
+	if (magic != EW_PROBE_ID || slot != sp->t->tun[txi].slot ||
+			tx_tsc == 0 || rx_tsc < tx_tsc || sp->probe_cb == NULL) {
+		drop(sp, m, EW_DROP_LOCAL_PROTO);
+		return;
+	}
+	sp->probe_cb(sp->probe_arg, slot, seq,
+			(rx_tsc - tx_tsc) * 1000000000ull / sp->tsc_hz);
+	rte_pktmbuf_free(m);
+}
+
+int
+ew_sp_send_probe(struct ew_sp *sp, unsigned int txi, uint32_t seq)
+{
+	const struct ew_tunnel *tu;
+	struct rte_ipv4_hdr *ip;
+	struct rte_icmp_hdr *ic;
+	struct rte_mbuf *m;
+	uint8_t *pl;
+	uint16_t slot, magic = EW_PROBE_ID;
+
+	sp->t = __atomic_load_n(&sp->dp->tables, __ATOMIC_ACQUIRE);
+	if (sp->t == NULL || txi >= sp->t->n_tunnels)
+		return -1;
+	tu = &sp->t->tun[txi];
+	m = rte_pktmbuf_alloc(sp->dp->mp);
+	if (m == NULL) {
+		sp->st->drop[EW_DROP_NO_MBUF]++;
+		return -1;
+	}
+	memset(ew_meta(m), 0, sizeof(struct ew_meta));
+	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(m,
+			sizeof(*ip) + sizeof(*ic) + EW_PROBE_TAIL);
+	if (ip == NULL) {
+		rte_pktmbuf_free(m);
+		return -1;
+	}
+	memset(ip, 0, sizeof(*ip) + sizeof(*ic) + EW_PROBE_TAIL);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(sizeof(*ip) + sizeof(*ic) + EW_PROBE_TAIL);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_ICMP;
+	ip->src_addr = rte_cpu_to_be_32(sp->t->ov[tu->ox].addr);
+	ip->dst_addr = rte_cpu_to_be_32(tu->peer);
+	ip_finish(ip);
+	ic = (struct rte_icmp_hdr *)(ip + 1);
+	ic->icmp_type = RTE_IP_ICMP_ECHO_REQUEST;
+	ic->icmp_ident = rte_cpu_to_be_16(EW_PROBE_ID);
+	ic->icmp_seq_nb = rte_cpu_to_be_16((uint16_t)seq);
+	pl = (uint8_t *)(ic + 1);	/* TSC (worker 0 fills it), slot, seq, magic */
+	slot = tu->slot;
+	memcpy(pl + 8, &slot, 2);
+	memcpy(pl + 10, &seq, 4);
+	memcpy(pl + 14, &magic, 2);
+	ic->icmp_cksum = (uint16_t)~rte_raw_cksum(ic, sizeof(*ic) + EW_PROBE_TAIL);
+	ew_meta(m)->flags = EW_META_TXSTAMP;
+	out_tunnel(sp, m, txi, 0);
+	return 0;
+}
+
 /* Data at IPv4 addressed to us (LOCAL or OV_LOCAL). */
 static void
 local_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx, uint16_t txi)
@@ -615,6 +701,12 @@ local_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx, uint16_t txi
 		return;
 	}
 	ic = (struct rte_icmp_hdr *)((uint8_t *)ip + ihl);
+	if (ic->icmp_type == RTE_IP_ICMP_ECHO_REPLY && txi != EW_TX_NONE &&
+			ic->icmp_ident == rte_cpu_to_be_16(EW_PROBE_ID) &&
+			len >= ihl + sizeof(*ic) + EW_PROBE_TAIL) {
+		probe_answer(sp, m, (uint8_t *)(ic + 1), txi);
+		return;
+	}
 	if (ic->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || ic->icmp_code != 0) {
 		/* echo replies and errors for us are not needed yet */
 		drop(sp, m, EW_DROP_LOCAL_PROTO);
@@ -665,6 +757,7 @@ icmp_error(struct ew_sp *sp, struct rte_mbuf *orig, unsigned int ifx,
 		drop(sp, orig, EW_DROP_NO_MBUF);
 		return;
 	}
+	memset(ew_meta(m), 0, sizeof(struct ew_meta));
 	ip = (struct rte_ipv4_hdr *)rte_pktmbuf_append(m,
 			(uint16_t)(sizeof(*ip) + sizeof(*ic) + quote));
 	if (ip == NULL) {
@@ -713,6 +806,7 @@ fragment(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi, uint8_t tos)
 	for (i = 0; i < n; i++) {
 		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(frags[i], struct rte_ipv4_hdr *);
 
+		memset(ew_meta(frags[i]), 0, sizeof(struct ew_meta));
 		ip_finish(ip);
 		/* encapsulation prepends into the first segment: give each
 		 * fragment a flat copy with headroom */
@@ -727,6 +821,7 @@ fragment(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi, uint8_t tos)
 				continue;
 			}
 			frags[i] = c;
+			memset(ew_meta(c), 0, sizeof(struct ew_meta));
 		}
 		out_tunnel(sp, frags[i], txi, tos);
 	}

@@ -49,9 +49,17 @@ struct ew_meta {
 	uint16_t tx;		/* the tunnel's stable slot, or EW_TX_NONE */
 	uint16_t arg;
 	uint8_t tos;		/* outer TOS for NH_TUN / FRAG */
-	uint8_t pad;
+	uint8_t flags;		/* EW_META_* (packets the control thread sends) */
 	uint32_t nh;
+	uint64_t tsc;		/* punts: when the worker received the burst */
 };
+
+/* A probe: worker 0 writes the TSC into the 8 bytes EW_PROBE_TAIL bytes
+ * from the frame's end, just before transmitting, and fixes the ICMP
+ * checksum EW_PROBE_CKSUM_TAIL bytes from the end. */
+#define EW_META_TXSTAMP		0x01
+#define EW_PROBE_TAIL		16
+#define EW_PROBE_CKSUM_TAIL	(16 + 8 - 2)
 
 extern int ew_meta_offset;
 

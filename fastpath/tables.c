@@ -100,7 +100,8 @@ out:
 }
 
 static int
-build_overlays(struct ew_tables *t, const struct ew_config *cfg)
+build_overlays(struct ew_tables *t, const struct ew_config *cfg,
+		struct ew_slots *tslots, const struct ew_runtime *rt)
 {
 	unsigned int o, k, tx = 0, n_tun = 0;
 
@@ -141,12 +142,25 @@ build_overlays(struct ew_tables *t, const struct ew_config *cfg)
 			tu->remote = tc->remote;
 			tu->encap = oc->encap;
 			tu->id = oc->id;
+			tu->probe = tc->probe;
 			tu->nh = (((tc->remote ^ wan->addr) &
 					ew_prefix_mask(wan->plen)) == 0 ||
 					cfg->ifaces[tc->wan].gateway == 0) ?
 					tc->remote : cfg->ifaces[tc->wan].gateway;
 			snprintf(tu->name, sizeof(tu->name), "%s", tc->name);
 			ew_tunnel_tpl_build(tu, wan);
+			if (tslots != NULL) {
+				char key[EW_SLOT_KEY];
+				int sl;
+
+				snprintf(key, sizeof(key), "%s/%s", oc->name, tc->name);
+				sl = ew_slots_get(tslots, key);
+				if (sl < 0 || sl >= EW_MAX_TUNNELS)
+					return -1;
+				tu->slot = (uint16_t)sl;
+			} else {
+				tu->slot = (uint16_t)tx;
+			}
 		}
 		/* configured routes, plus each tunnel's peer as a connected
 		 * /32 unless a route for exactly that was configured */
@@ -155,13 +169,23 @@ build_overlays(struct ew_tables *t, const struct ew_config *cfg)
 		val = calloc(nr + 1, sizeof(*val));
 		len = calloc(nr + 1, sizeof(*len));
 		rc = (addr == NULL || val == NULL || len == NULL) ? -1 : 0;
-		for (nr = 0, k = 0; rc == 0 && k < oc->n_routes; k++, nr++) {
+		for (nr = 0, k = 0; rc == 0 && k < oc->n_routes; k++) {
+			/* a down tunnel carries nothing: another tunnel's route,
+			 * or the class's next overlay, takes over */
+			if (rt != NULL && rt->tun_down != NULL &&
+					rt->tun_down[t->tun[first + oc->routes[k].tunnel].slot])
+				continue;
 			addr[nr] = oc->routes[k].prefix.addr;
 			len[nr] = oc->routes[k].prefix.len;
 			val[nr] = first + oc->routes[k].tunnel;
+			nr++;
 		}
 		for (k = 0; rc == 0 && k < oc->n_tunnels; k++) {
 			unsigned int j;
+
+			if (rt != NULL && rt->tun_down != NULL &&
+					rt->tun_down[t->tun[first + k].slot])
+				continue;
 
 			for (j = 0; j < oc->n_routes; j++)
 				if (oc->routes[j].prefix.len == 32 &&
@@ -232,28 +256,37 @@ build_classes(struct ew_tables *t, const struct ew_config *cfg)
 }
 
 static int
-assign_slots(struct ew_tables *t, struct ew_slots *tslots,
-		struct ew_slots *cslots)
+assign_slots(struct ew_tables *t, struct ew_slots *cslots,
+		const struct ew_runtime *rt)
 {
-	char key[EW_SLOT_KEY];
-	unsigned int i;
+	unsigned int i, k, n;
 	int s;
 
 	memset(t->tx_of_slot, 0xff, sizeof(t->tx_of_slot));
-	for (i = 0; i < t->n_tunnels; i++) {
-		snprintf(key, sizeof(key), "%s/%s", t->ov[t->tun[i].ox].name,
-				t->tun[i].name);
-		s = tslots != NULL ? ew_slots_get(tslots, key) : (int)i;
-		if (s < 0 || s >= EW_MAX_TUNNELS)
-			return -1;
-		t->tun[i].slot = (uint16_t)s;
-		t->tx_of_slot[s] = (uint16_t)i;
-	}
+	for (i = 0; i < t->n_tunnels; i++)	/* slots given in build_overlays */
+		t->tx_of_slot[t->tun[i].slot] = (uint16_t)i;
 	for (i = 0; i < t->n_classes; i++) {
-		s = cslots != NULL ? ew_slots_get(cslots, t->classes[i].name) : (int)i;
+		struct ew_class *cl = &t->classes[i];
+		uint32_t allow;
+		uint16_t tmp[EW_CLASS_MAX_OVERLAYS];
+
+		s = cslots != NULL ? ew_slots_get(cslots, cl->name) : (int)i;
 		if (s < 0 || s >= EW_MAX_CLASSES)
 			return -1;
-		t->classes[i].slot = (uint16_t)s;
+		cl->slot = (uint16_t)s;
+		cl->n_pref = cl->n_ov;
+		allow = rt != NULL && rt->class_allow != NULL ? rt->class_allow[s] : 0;
+		if (allow == 0 || cl->n_ov > EW_CLASS_MAX_OVERLAYS)
+			continue;
+		/* the SLA's choice first, in preference order; the rest after */
+		for (n = 0, k = 0; k < cl->n_ov; k++)
+			if (allow & (1u << k))
+				tmp[n++] = cl->ov[k];
+		cl->n_pref = n;
+		for (k = 0; k < cl->n_ov; k++)
+			if (!(allow & (1u << k)))
+				tmp[n++] = cl->ov[k];
+		memcpy(cl->ov, tmp, n * sizeof(tmp[0]));
 	}
 	return 0;
 }
@@ -264,14 +297,15 @@ ew_tables_build(struct ew_config *cfg, const struct rte_ether_addr *macs,
 		struct ew_slots *cslots, char *err, size_t errlen)
 {
 	return ew_tables_rebuild(cfg, NULL, macs, port_ids, tslots, cslots, NULL,
-			err, errlen);
+			NULL, err, errlen);
 }
 
 struct ew_tables *
 ew_tables_rebuild(struct ew_config *cfg, const struct ew_tables *prev,
 		const struct rte_ether_addr *macs, const uint16_t *port_ids,
-		struct ew_slots *tslots, struct ew_slots *cslots, bool *clf_built,
-		char *err, size_t errlen)
+		struct ew_slots *tslots, struct ew_slots *cslots,
+		const struct ew_runtime *rt, bool *clf_built, char *err,
+		size_t errlen)
 {
 	struct ew_tables *t;
 	unsigned int i;
@@ -307,9 +341,9 @@ ew_tables_rebuild(struct ew_config *cfg, const struct ew_tables *prev,
 			*clf_built = t->clf != NULL;
 	}
 	if (t->clf == NULL || build_lan(t, cfg) != 0 ||
-			build_overlays(t, cfg) != 0 ||
+			build_overlays(t, cfg, tslots, rt) != 0 ||
 			build_classes(t, cfg) != 0 || build_tunkeys(t) != 0 ||
-			assign_slots(t, tslots, cslots) != 0) {
+			assign_slots(t, cslots, rt) != 0) {
 		snprintf(err, errlen, "cannot build tables (out of memory, or over %d tunnels or %d classes)",
 				EW_MAX_TUNNELS, EW_MAX_CLASSES);
 		t->cfg = NULL;

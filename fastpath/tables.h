@@ -51,6 +51,7 @@ struct ew_tunnel {
 	uint32_t remote;
 	enum ew_encap encap;
 	uint32_t id;
+	enum ew_probe probe;
 	char name[EW_NAME_MAX];
 } __rte_cache_aligned;
 
@@ -73,8 +74,9 @@ struct ew_lan_nh {
 
 /* A class's policy in this generation (its rules are in the classifier). */
 struct ew_class {
-	uint16_t *ov;
+	uint16_t *ov;			/* allowed by the SLA first, then the rest */
 	unsigned int n_ov;
+	unsigned int n_pref;		/* how many at the head the SLA allows */
 	uint8_t dscp;			/* outer DSCP, 0 = none */
 	bool balance;			/* spread flows over usable overlays */
 	uint16_t slot;			/* stable counter slot */
@@ -123,6 +125,17 @@ struct ew_tables {
 struct ew_slots;
 
 /*
+ * What monitoring knows, for building a generation: tunnels that are down
+ * (routes via them are not used) and, per class, the overlays its SLA
+ * allows now (a bitmask over the class's overlay list; 0 = no opinion).
+ * Both by counter slot. NULL: nothing known.
+ */
+struct ew_runtime {
+	const uint8_t *tun_down;		/* [EW_MAX_TUNNELS] */
+	const uint32_t *class_allow;		/* [EW_MAX_CLASSES] */
+};
+
+/*
  * Build tables from CFG (which the tables then own). MACS gives each
  * interface's MAC, PORT_IDS its DPDK port id, both by interface index.
  * TSLOTS/CSLOTS give tunnels and classes stable counter slots (NULL: the
@@ -138,7 +151,8 @@ struct ew_tables *ew_tables_build(struct ew_config *cfg,
 struct ew_tables *ew_tables_rebuild(struct ew_config *cfg,
 		const struct ew_tables *prev, const struct rte_ether_addr *macs,
 		const uint16_t *port_ids, struct ew_slots *tslots,
-		struct ew_slots *cslots, bool *clf_built, char *err, size_t errlen);
+		struct ew_slots *cslots, const struct ew_runtime *rt,
+		bool *clf_built, char *err, size_t errlen);
 void ew_tables_free(struct ew_tables *t);
 
 static inline bool
@@ -197,8 +211,14 @@ ew_route_class(const struct ew_tables *t, const struct ew_class *cl,
 			continue;
 		if (!cl->balance)
 			return (int)v;
+		/* balance among the SLA-allowed ones; the rest only as a
+		 * fallback when none of those routes DST */
+		if (i >= cl->n_pref && n > 0)
+			break;
 		if (n < RTE_DIM(cand))
 			cand[n++] = v;
+		if (i >= cl->n_pref)
+			break;
 	}
 	if (n == 0)
 		return -1;

@@ -86,6 +86,8 @@ punt(struct ew_worker *w, struct rte_mbuf *m, uint8_t reason, unsigned int ifx,
 	mt->arg = arg;
 	mt->nh = nh;
 	mt->tos = 0;
+	mt->flags = 0;
+	mt->tsc = w->rx_tsc;
 	if (unlikely(w->n_punt == RTE_DIM(w->punt)))
 		punt_flush(w);
 	w->punt[w->n_punt++] = m;
@@ -560,6 +562,33 @@ ew_worker_init(struct ew_worker *w, struct ew_dp *dp, unsigned int idx,
 	w->st = st;
 }
 
+/* A probe's transmit time, as close to the wire as we get: written into
+ * its payload here, with the ICMP checksum fixed incrementally (the field
+ * was zero when the control thread computed it). */
+static inline void
+tx_stamp(struct rte_mbuf *m)
+{
+	uint32_t len = rte_pktmbuf_pkt_len(m), sum;
+	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
+	uint64_t tsc = rte_rdtsc();
+	uint16_t ck, w16;
+	unsigned int i;
+
+	if (len < EW_PROBE_CKSUM_TAIL || rte_pktmbuf_data_len(m) != len)
+		return;
+	memcpy(f + len - EW_PROBE_TAIL, &tsc, 8);
+	memcpy(&ck, f + len - EW_PROBE_CKSUM_TAIL, 2);
+	sum = (uint16_t)~ck;
+	for (i = 0; i < 4; i++) {
+		memcpy(&w16, f + len - EW_PROBE_TAIL + 2 * i, 2);
+		sum += w16;
+	}
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	ck = (uint16_t)~sum;
+	memcpy(f + len - EW_PROBE_CKSUM_TAIL, &ck, 2);
+}
+
 /* Packets the control thread built, sent from worker 0's queues. */
 static void
 drain_ctl(struct ew_worker *w, const struct ew_tables *t)
@@ -570,8 +599,11 @@ drain_ctl(struct ew_worker *w, const struct ew_tables *t)
 	for (ifx = 0; ifx < t->n_ports; ifx++) {
 		n = rte_ring_sc_dequeue_burst(w->dp->ctl_tx[ifx], (void **)pk,
 				EW_BURST, NULL);
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
+			if (ew_meta(pk[i])->flags & EW_META_TXSTAMP)
+				tx_stamp(pk[i]);
 			tx(w, t, ifx, pk[i]);
+		}
 	}
 }
 
@@ -607,6 +639,7 @@ ew_worker_main(void *arg)
 			if (n == 0)
 				continue;
 			got += n;
+			w->rx_tsc = rte_rdtsc();	/* for probe answers */
 			ew_worker_rx(w, t, ifx, pkts, n);
 		}
 		if (idx == 0)

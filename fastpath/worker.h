@@ -21,6 +21,7 @@ struct ew_worker {
 	struct ew_dp *dp;
 	unsigned int idx;		/* worker index = queue id */
 	struct ew_lcore_stats *st;
+	uint64_t rx_tsc;		/* TSC when the current burst arrived */
 	struct ew_txbuf tx[EW_MAX_IFACES];
 	uint16_t n_punt;
 	struct rte_mbuf *punt[EW_BURST * 2];

@@ -14,14 +14,15 @@ set -u
 lab_init
 
 topo_peer
-topo_peer_config gre 200 "$LAB_DIR/a.yaml"
+# scapy answers no probes: the tunnel is not monitored
+topo_peer_config gre 200 "$LAB_DIR/a.yaml" none
 ew_start a ea "$LAB_DIR/a.yaml" || exit 1
 
 # 1. edgeway -> wire: GRE with key 200, inner ICMP 10.1.0.10 -> 10.2.0.10
 cap_start sb wan0 "$LAB_DIR/gre.pcap" ip proto 47
 lab_exec ha ping -c 3 -i 0.3 -W 1 10.2.0.10 >/dev/null 2>&1
 cap_stop
-dec=$(tshark -r "$LAB_DIR/gre.pcap" -Y 'gre' -T fields -E occurrence=a -E aggregator=, \
+dec=$(tshark -r "$LAB_DIR/gre.pcap" -Y 'gre && ip.src == 10.1.0.10' -T fields -E occurrence=a -E aggregator=, \
 	-e ip.src -e ip.dst -e gre.key -e gre.proto -e icmp.type -e ip.flags.df 2>/dev/null | head -1)
 echo "INFO: first GRE packet as tshark decodes it: $dec"
 check "edgeway emits GRE key 200, proto IPv4, outer 198.51.100.1->203.0.113.2, inner 10.1.0.10->10.2.0.10 ICMP echo" \

@@ -58,7 +58,7 @@ fields=$(tshark -r "$LAB_DIR/ul.pcap" -Y 'vxlan && ip.src==198.51.100.1' -T fiel
 echo "first VXLAN packet from A on the underlay: $fields"
 check "underlay shows VXLAN VNI 100 198.51.100.1 -> 203.0.113.2, DF set" \
 	grep -qE '^198\.51\.100\.1	203\.0\.113\.2	100	4789	(1|True|true)' <<<"$fields"
-inner=$(tshark -r "$LAB_DIR/ul.pcap" -Y 'vxlan && ip.src==198.51.100.1 && icmp' -T fields -E occurrence=l -e ip.src -e ip.dst 2>/dev/null | head -1)
+inner=$(tshark -r "$LAB_DIR/ul.pcap" -Y 'vxlan && ip.src==198.51.100.1 && icmp && ip.src == 10.1.0.10' -T fields -E occurrence=l -e ip.src -e ip.dst 2>/dev/null | head -1)
 check "inner packet is 10.1.0.10 -> 10.2.0.10" grep -qP '^10\.1\.0\.10\t10\.2\.0\.10$' <<<"$inner"
 ports=$(tshark -r "$LAB_DIR/ul.pcap" -Y 'vxlan && ip.src==198.51.100.1' -T fields -e udp.srcport 2>/dev/null | sort -u)
 check "outer UDP source ports in 49152-65535" \

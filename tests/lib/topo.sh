@@ -37,10 +37,11 @@ topo_peer_kernel_vxlan() {
 	lab_exec sb ip route add 10.1.0.0/16 via 169.254.100.1 dev vxlan100
 }
 
-# topo_peer_config ENCAP ID FILE: edgeway A's config for topo_peer, one
-# overlay "gold" (ENCAP, ID) with a tunnel to 203.0.113.2.
+# topo_peer_config ENCAP ID FILE [PROBE]: edgeway A's config for topo_peer,
+# one overlay "gold" (ENCAP, ID) with a tunnel to 203.0.113.2, probed with
+# PROBE (default icmp; none for a peer that cannot answer).
 topo_peer_config() {
-	local encap=$1 id=$2 file=$3
+	local encap=$1 id=$2 file=$3 probe=${4:-icmp}
 	cat >"$file" <<EOF
 node: { name: site-a }
 dataplane:
@@ -57,7 +58,7 @@ overlays:
     encap: $encap
     address: 169.254.100.1/24
     tunnels:
-      - { name: to-b, wan: inet, remote: 203.0.113.2, peer: 169.254.100.2 }
+      - { name: to-b, wan: inet, remote: 203.0.113.2, peer: 169.254.100.2, probe: $probe }
     routes:
       - { prefix: 10.2.0.0/16, via: to-b }
 EOF
