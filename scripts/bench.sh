@@ -4,6 +4,8 @@
 #   scripts/bench.sh api [ROUTES CLASSES]   time API changes (default 1000 100)
 #   scripts/bench.sh classify [RULES...]     cycles per packet of the ACL
 #                                            classifier (default 100 1000 10000)
+#   scripts/bench.sh sla [RUNS]              impairment (+150 ms on an underlay)
+#                                            to class switch, median of RUNS (10)
 # (packet-rate and scale benchmarks: issue 6)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -50,8 +52,23 @@ bench_classify() {
 	return "${PIPESTATUS[0]}"
 }
 
+bench_sla() {
+	local runs=${1:-10} log
+	log=$(mktemp)
+	echo "== SLA: +150 ms on the active overlay's underlay (WAN emulator) to the class's switch, $runs runs"
+	EW_SLA_CYCLES=$runs bash tests/e2e/sla_latency.sh >"$log" 2>&1
+	grep -E '^(INFO: cycle [0-9]+: \+150|INFO: impairment|FAIL)' "$log"
+	grep -o 'after [0-9]* ms (silver' "$log" | awk '{ print NR "," $2 }' |
+		{ echo "run,switch_ms"; cat; } >"$out/sla.csv"
+	! grep -q '^FAIL' "$log"
+	local rc=$?
+	rm -f "$log"
+	return $rc
+}
+
 case ${1:-} in
 api) shift; bench_api "$@" ;;
 classify) shift; bench_classify "$@" ;;
-*) echo "usage: scripts/bench.sh api [ROUTES CLASSES] | classify [RULES...]" >&2; exit 2 ;;
+sla) shift; bench_sla "$@" ;;
+*) echo "usage: scripts/bench.sh api [ROUTES CLASSES] | classify [RULES...] | sla [RUNS]" >&2; exit 2 ;;
 esac

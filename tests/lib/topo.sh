@@ -70,12 +70,26 @@ EOF
 #  ha 10.1.0.10 -- ea [lan0 10.1.0.1/24 | inet 198.51.100.1/25 | lte 203.0.113.1/25]
 #  hb 10.2.0.10 -- eb [lan0 10.2.0.1/24 | inet 198.51.100.129/25 | lte 203.0.113.129/25]
 #  r: 198.51.100.126 (ai), 203.0.113.126 (al), 198.51.100.254 (bi), 203.0.113.254 (bl)
+#
+# With TOPO_WANEM=1, A's lte link runs through the WAN emulator
+# (tests/tools/wanem) in namespace "wl": set its delay/jitter/loss with
+# wanem_set (direction ab = from A, ba = towards A).
 topo_two_sites() {
 	lab_ns ha; lab_ns ea; lab_ns r; lab_ns eb; lab_ns hb
 	lab_veth ha h0 ea lan0
 	lab_veth hb h0 eb lan0
 	lab_veth ea inet r ai
-	lab_veth ea lte r al
+	if [ "${TOPO_WANEM:-0}" = 1 ]; then
+		lab_ns wl
+		lab_veth ea lte wl wa
+		lab_veth wl wb r al
+		: >"$LAB_DIR/wanem.conf"
+		ip netns exec "wl$LAB_ID" "$LAB_TOP/build/tests/tools/wanem" wa wb \
+			"$LAB_DIR/wanem.conf" 2>"$LAB_DIR/wanem.log" &
+		LAB_PIDS+=("$!")
+	else
+		lab_veth ea lte r al
+	fi
 	lab_veth eb inet r bi
 	lab_veth eb lte r bl
 	lab_exec ha ip addr add 10.1.0.10/24 dev h0
@@ -141,3 +155,11 @@ TOPO_CLASSES='classes:
     overlays: [silver, gold]
   - name: default
     overlays: [gold, silver]'
+
+# wanem_set "ab D J L" ["ba D J L"]: the emulator's impairment (ms, ms, %)
+# per direction; takes effect within 100 ms.
+wanem_set() {
+	printf '%s\n' "$@" >"$LAB_DIR/wanem.conf.new"
+	mv "$LAB_DIR/wanem.conf.new" "$LAB_DIR/wanem.conf"
+	sleep 0.15
+}
