@@ -196,16 +196,16 @@ print_show(struct ctx *c, Edgeway__Show__What what, Edgeway__Response *r)
 					s->n_tunnels);
 			break;
 		}
-		printf("%-12s %-12s %-8s %-15s %-15s %-4s %12s %12s\n", "OVERLAY",
-				"TUNNEL", "WAN", "REMOTE", "PEER", "UP", "TX_PACKETS",
-				"RX_PACKETS");
+		printf("%-12s %-12s %-8s %-15s %-15s %-4s %8s %8s %6s %12s %12s\n",
+				"OVERLAY", "TUNNEL", "WAN", "REMOTE", "PEER", "UP",
+				"RTT_MS", "JIT_MS", "LOSS%", "TX_PACKETS", "RX_PACKETS");
 		for (i = 0; i < s->n_tunnels; i++) {
 			Edgeway__Tunnel *m = s->tunnels[i];
 
-			printf("%-12s %-12s %-8s %-15s %-15s %-4s %12lu %12lu\n",
+			printf("%-12s %-12s %-8s %-15s %-15s %-4s %8.2f %8.2f %6.1f %12lu %12lu\n",
 					m->overlay, m->name, m->wan, m->remote, m->peer,
-					m->up ? "up" : "down",
-					(unsigned long)m->tx_packets,
+					m->up ? "up" : "down", m->rtt_ms, m->jitter_ms,
+					m->loss_pct, (unsigned long)m->tx_packets,
 					(unsigned long)m->rx_packets);
 		}
 		break;
@@ -226,8 +226,8 @@ print_show(struct ctx *c, Edgeway__Show__What what, Edgeway__Response *r)
 					s->n_classes);
 			break;
 		}
-		printf("%-14s %-22s %-12s %6s %12s %14s %8s\n", "CLASS", "OVERLAYS",
-				"ACTIVE", "RULES", "PACKETS", "BYTES", "DROPS");
+		printf("%-14s %-22s %-12s %6s %12s %14s %8s %8s\n", "CLASS", "OVERLAYS",
+				"ACTIVE", "RULES", "PACKETS", "BYTES", "DROPS", "SWITCHES");
 		for (i = 0; i < s->n_classes; i++) {
 			Edgeway__Class *m = s->classes[i];
 			char ovs[256] = "";
@@ -235,10 +235,11 @@ print_show(struct ctx *c, Edgeway__Show__What what, Edgeway__Response *r)
 			for (k = 0; k < m->n_overlays; k++)
 				snprintf(ovs + strlen(ovs), sizeof(ovs) - strlen(ovs),
 						"%s%s", k ? "," : "", m->overlays[k]);
-			printf("%-14s %-22s %-12s %6zu %12lu %14lu %8lu\n", m->name, ovs,
+			printf("%-14s %-22s %-12s %6zu %12lu %14lu %8lu %8lu\n", m->name, ovs,
 					m->n_active_overlays ? m->active_overlays[0] : "-",
 					m->n_match, (unsigned long)m->packets,
-					(unsigned long)m->bytes, (unsigned long)m->drops);
+					(unsigned long)m->bytes, (unsigned long)m->drops,
+					(unsigned long)m->switches);
 		}
 		break;
 	case EDGEWAY__SHOW__WHAT__STATS: {

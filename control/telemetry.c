@@ -9,12 +9,14 @@
  */
 
 #include <ctype.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
 #include <rte_telemetry.h>
 
 #include "control/daemon.h"
+#include "control/probe.h"
 
 static struct ew_daemon *tel_daemon;
 
@@ -109,6 +111,19 @@ tel_tunnels(const char *cmd, const char *params, struct rte_tel_data *d)
 		add_u64(d, o, n, "rx_packets", s->tunnel[sl].rx_packets);
 		add_u64(d, o, n, "tx_bytes", s->tunnel[sl].tx_bytes);
 		add_u64(d, o, n, "rx_bytes", s->tunnel[sl].rx_bytes);
+		{
+			/* 22.11 telemetry has no floats: microseconds, ppm */
+			struct ew_path p;
+
+			ew_probe_path(tel_daemon, sl, &p);
+			add_u64(d, o, n, "up", p.up);
+			if (!isnan(p.rtt_ms)) {
+				add_u64(d, o, n, "rtt_us", (uint64_t)(p.rtt_ms * 1000));
+				add_u64(d, o, n, "jitter_us", (uint64_t)(p.jitter_ms * 1000));
+			}
+			if (!isnan(p.loss_pct))
+				add_u64(d, o, n, "loss_ppm", (uint64_t)(p.loss_pct * 10000));
+		}
 	}
 	tel_leave();
 	free(s);

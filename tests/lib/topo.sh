@@ -9,10 +9,17 @@
 #      wan0 198.51.100.1/24 gw .254) --wan0|ra-- r (router:
 #      198.51.100.254, 203.0.113.254) --rb|wan0-- sb (203.0.113.2,
 #      lan0 10.2.0.1/24) --lan0|h0-- hb: 10.2.0.10
+#
+# With TOPO_WANEM=1, A's WAN link runs through the WAN emulator in
+# namespace "wl" (see wanem_set).
 topo_peer() {
 	lab_ns ha; lab_ns ea; lab_ns r; lab_ns sb; lab_ns hb
 	lab_veth ha h0 ea lan0
-	lab_veth ea wan0 r ra
+	if [ "${TOPO_WANEM:-0}" = 1 ]; then
+		wanem_splice ea wan0 r ra
+	else
+		lab_veth ea wan0 r ra
+	fi
 	lab_veth r rb sb wan0
 	lab_veth sb lan0 hb h0
 	lab_exec ha ip addr add 10.1.0.10/24 dev h0
@@ -80,13 +87,7 @@ topo_two_sites() {
 	lab_veth hb h0 eb lan0
 	lab_veth ea inet r ai
 	if [ "${TOPO_WANEM:-0}" = 1 ]; then
-		lab_ns wl
-		lab_veth ea lte wl wa
-		lab_veth wl wb r al
-		: >"$LAB_DIR/wanem.conf"
-		ip netns exec "wl$LAB_ID" "$LAB_TOP/build/tests/tools/wanem" wa wb \
-			"$LAB_DIR/wanem.conf" 2>"$LAB_DIR/wanem.log" &
-		LAB_PIDS+=("$!")
+		wanem_splice ea lte r al
 	else
 		lab_veth ea lte r al
 	fi
@@ -155,6 +156,18 @@ TOPO_CLASSES='classes:
     overlays: [silver, gold]
   - name: default
     overlays: [gold, silver]'
+
+# wanem_splice NS1 IF1 NS2 IF2: a link NS1:IF1 <-> NS2:IF2 through the WAN
+# emulator in namespace "wl" (direction ab = from NS1).
+wanem_splice() {
+	lab_ns wl
+	lab_veth "$1" "$2" wl wa
+	lab_veth wl wb "$3" "$4"
+	: >"$LAB_DIR/wanem.conf"
+	ip netns exec "wl$LAB_ID" "$LAB_TOP/build/tests/tools/wanem" wa wb \
+		"$LAB_DIR/wanem.conf" 2>"$LAB_DIR/wanem.log" &
+	LAB_PIDS+=("$!")
+}
 
 # wanem_set "ab D J L" ["ba D J L"]: the emulator's impairment (ms, ms, %)
 # per direction; takes effect within 100 ms.
