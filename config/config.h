@@ -83,8 +83,8 @@ struct ew_iface_cfg {
 };
 
 enum ew_probe {
+	EW_PROBE_STAMP,		/* default: RFC 8762, edgeway nodes reflect it */
 	EW_PROBE_ICMP,
-	EW_PROBE_STAMP,
 	EW_PROBE_NONE,		/* not monitored: always usable */
 };
 

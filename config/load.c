@@ -621,7 +621,7 @@ f_tun_peer(struct ld *ld, yaml_node_t *v, void *o)
 static void
 f_tun_probe(struct ld *ld, yaml_node_t *v, void *o)
 {
-	static const char *const names[] = { "icmp", "stamp", "none", NULL };
+	static const char *const names[] = { "stamp", "icmp", "none", NULL };
 	int p = get_enum(ld, v, "tunnel probe", names);
 
 	if (p >= 0)

@@ -2,7 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include <rte_cycles.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf_dyn.h>
@@ -41,6 +43,15 @@ ew_dp_init(struct ew_dp *dp, unsigned int n_workers, unsigned int n_ports,
 	}
 	dp->n_workers = n_workers;
 	dp->n_ports = n_ports;
+	{
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		dp->clock.tsc0 = rte_rdtsc();
+		dp->clock.hz = rte_get_tsc_hz();
+		dp->clock.unix_ns0 = (uint64_t)ts.tv_sec * 1000000000ull +
+				(uint64_t)ts.tv_nsec;
+	}
 	if (ew_meta_register() != 0) {
 		snprintf(err, errlen, "cannot register mbuf field");
 		return -1;

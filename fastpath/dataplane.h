@@ -20,6 +20,7 @@
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
 
+#include "fastpath/ntp.h"
 #include "fastpath/stats.h"
 #include "fastpath/tables.h"
 
@@ -60,6 +61,13 @@ struct ew_meta {
 #define EW_META_TXSTAMP		0x01
 #define EW_PROBE_TAIL		16
 #define EW_PROBE_CKSUM_TAIL	(16 + 8 - 2)
+/* A STAMP packet (44-byte payload, UDP checksum 0): worker 0 writes the NTP
+ * transmit timestamp EW_STAMP_TS_TAIL bytes from the end. */
+#define EW_META_TXNTP		0x02
+#define EW_STAMP_LEN		44
+#define EW_STAMP_TS_TAIL	(EW_STAMP_LEN - 4)
+#define EW_STAMP_PORT		862
+#define EW_STAMP_SENDER_PORT	49862
 
 extern int ew_meta_offset;
 
@@ -85,6 +93,8 @@ struct ew_dp {
 
 	unsigned int n_ports;
 	uint16_t port_id[EW_MAX_IFACES];
+
+	struct ew_clock clock;		/* TSC -> NTP, fixed at start-up */
 
 	/* per lcore (by lcore id), written only by that lcore */
 	struct ew_lcore_stats *stats;	/* [RTE_MAX_LCORE] */

@@ -589,6 +589,19 @@ tx_stamp(struct rte_mbuf *m)
 	memcpy(f + len - EW_PROBE_CKSUM_TAIL, &ck, 2);
 }
 
+/* A STAMP packet's transmit timestamp (T1 or T3), in NTP format. */
+static inline void
+tx_ntp(const struct ew_dp *dp, struct rte_mbuf *m)
+{
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	uint64_t ntp;
+
+	if (len < EW_STAMP_TS_TAIL || rte_pktmbuf_data_len(m) != len)
+		return;
+	ntp = rte_cpu_to_be_64(ew_tsc_to_ntp(&dp->clock, rte_rdtsc()));
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *) + len - EW_STAMP_TS_TAIL, &ntp, 8);
+}
+
 /* Packets the control thread built, sent from worker 0's queues. */
 static void
 drain_ctl(struct ew_worker *w, const struct ew_tables *t)
@@ -600,8 +613,12 @@ drain_ctl(struct ew_worker *w, const struct ew_tables *t)
 		n = rte_ring_sc_dequeue_burst(w->dp->ctl_tx[ifx], (void **)pk,
 				EW_BURST, NULL);
 		for (i = 0; i < n; i++) {
-			if (ew_meta(pk[i])->flags & EW_META_TXSTAMP)
+			uint8_t fl = ew_meta(pk[i])->flags;
+
+			if (fl & EW_META_TXSTAMP)
 				tx_stamp(pk[i]);
+			else if (fl & EW_META_TXNTP)
+				tx_ntp(w->dp, pk[i]);
 			tx(w, t, ifx, pk[i]);
 		}
 	}
