@@ -11,7 +11,7 @@ PKGS=(
 	protobuf-compiler python3-protobuf python3-prometheus-client curl
 	libcmocka-dev
 	iproute2 iputils-ping iperf3 tcpdump tshark nftables ethtool python3-scapy
-	procps psmisc
+	procps psmisc clang libclang-rt-14-dev
 )
 
 if [ "$(id -u)" -ne 0 ]; then
