@@ -184,6 +184,20 @@ get_name(struct ld *ld, yaml_node_t *n, const char *what, char *out, size_t max)
 	return true;
 }
 
+/* Control characters in a path, device or EAL argument are a mistake (and
+ * would not survive being written back out). */
+static bool
+reject_ctl(struct ld *ld, yaml_node_t *n, const char *what, const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f) {
+			ERR(ld, n, "%s: contains a control character (0x%02x)", what,
+					(unsigned char)*s);
+			return true;
+		}
+	return false;
+}
+
 static bool
 get_ref(struct ld *ld, yaml_node_t *n, const char *what, struct ew_ref *r)
 {
@@ -364,7 +378,8 @@ f_dp_eal(struct ld *ld, yaml_node_t *v, void *o)
 		yaml_node_t *a = yaml_document_get_node(ld->doc, *it);
 		const char *s;
 
-		if (a == NULL || (s = scalar(ld, a, "dataplane.eal")) == NULL)
+		if (a == NULL || (s = scalar(ld, a, "dataplane.eal")) == NULL ||
+				reject_ctl(ld, a, "dataplane.eal", s))
 			continue;
 		if (cfg->n_eal_args >= EW_MAX_EAL_ARGS) {
 			ERR(ld, a, "dataplane.eal: more than %d arguments",
@@ -415,7 +430,7 @@ f_ctl_socket(struct ld *ld, yaml_node_t *v, void *o)
 {
 	const char *s = scalar(ld, v, "control.socket");
 
-	if (s == NULL)
+	if (s == NULL || reject_ctl(ld, v, "control.socket", s))
 		return;
 	if (s[0] != '/' || strlen(s) >= 108) {
 		ERR(ld, v, "control.socket: '%s' must be an absolute path shorter than 108 bytes",
@@ -516,7 +531,7 @@ f_if_device(struct ld *ld, yaml_node_t *v, void *o)
 	struct ew_iface_cfg *i = o;
 	const char *s = scalar(ld, v, "interface device");
 
-	if (s == NULL)
+	if (s == NULL || reject_ctl(ld, v, "interface device", s))
 		return;
 	if (*s == '\0' || strlen(s) >= sizeof(i->device)) {
 		ERR(ld, v, "interface device: must be 1..%zu characters",

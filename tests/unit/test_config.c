@@ -304,6 +304,18 @@ t_too_big(void **state)
 }
 
 static void
+t_control_chars(void **state)
+{
+	/* found by fuzz_config: it loaded, but save wrote it unreadable */
+	expect_error("node: { name: a }\ncontrol: { socket: \"/run/a\\x01b\" }\n"
+			"interfaces: [ { name: l, role: lan, device: d, address: 10.0.0.1/24 },\n"
+			"  { name: w, role: wan, device: e, address: 10.9.0.1/24 } ]\n",
+		"t.yaml:2:20: error: control.socket: contains a control character (0x01)");
+	expect_error(edit(6, "    device: \"net_null0\\tx\"\n"),
+		"t.yaml:6:13: error: interface device: contains a control character (0x09)");
+}
+
+static void
 t_missing_file(void **state)
 {
 	struct ew_diag d;
@@ -370,6 +382,7 @@ main(void)
 		cmocka_unit_test(t_semantics),
 		cmocka_unit_test(t_names),
 		cmocka_unit_test(t_too_big),
+		cmocka_unit_test(t_control_chars),
 		cmocka_unit_test(t_missing_file),
 		cmocka_unit_test(t_many_errors),
 		cmocka_unit_test(t_addr_helpers),
