@@ -66,17 +66,31 @@ add_u64(struct rte_tel_data *d, const char *a, const char *b, const char *c,
 	rte_tel_data_add_dict_u64(d, key, v);
 }
 
+typedef void (*tel_fill)(const struct ew_tables *t, const struct ew_lcore_stats *s,
+		struct rte_tel_data *d);
+
+/* The frame every command shares: counters summed, the generation read as
+ * an RCU reader, one flat dictionary filled by FILL. */
 static int
-tel_interfaces(const char *cmd, const char *params, struct rte_tel_data *d)
+tel_run(struct rte_tel_data *d, tel_fill fill)
 {
 	struct ew_lcore_stats *s = ew_dp_stats_snapshot(&tel_daemon->dp);
-	const struct ew_tables *t;
-	unsigned int i;
 
 	if (s == NULL)
 		return -1;
-	t = tel_enter();
 	rte_tel_data_start_dict(d);
+	fill(tel_enter(), s, d);
+	tel_leave();
+	free(s);
+	return 0;
+}
+
+static void
+fill_interfaces(const struct ew_tables *t, const struct ew_lcore_stats *s,
+		struct rte_tel_data *d)
+{
+	unsigned int i;
+
 	for (i = 0; i < t->n_ports; i++) {
 		const char *n = t->ports[i].name;
 
@@ -86,61 +100,41 @@ tel_interfaces(const char *cmd, const char *params, struct rte_tel_data *d)
 		add_u64(d, n, "tx_bytes", NULL, s->port[i].tx_bytes);
 		add_u64(d, n, "drops", NULL, s->port[i].drops);
 	}
-	tel_leave();
-	free(s);
-	return 0;
 }
 
-static int
-tel_tunnels(const char *cmd, const char *params, struct rte_tel_data *d)
+static void
+fill_tunnels(const struct ew_tables *t, const struct ew_lcore_stats *s,
+		struct rte_tel_data *d)
 {
-	struct ew_lcore_stats *s = ew_dp_stats_snapshot(&tel_daemon->dp);
-	const struct ew_tables *t;
 	unsigned int i;
 
-	if (s == NULL)
-		return -1;
-	t = tel_enter();
-	rte_tel_data_start_dict(d);
 	for (i = 0; i < t->n_tunnels; i++) {
 		const char *o = t->ov[t->tun[i].ox].name, *n = t->tun[i].name;
-
 		uint16_t sl = t->tun[i].slot;
+		struct ew_path p;
 
 		add_u64(d, o, n, "tx_packets", s->tunnel[sl].tx_packets);
 		add_u64(d, o, n, "rx_packets", s->tunnel[sl].rx_packets);
 		add_u64(d, o, n, "tx_bytes", s->tunnel[sl].tx_bytes);
 		add_u64(d, o, n, "rx_bytes", s->tunnel[sl].rx_bytes);
-		{
-			/* 22.11 telemetry has no floats: microseconds, ppm */
-			struct ew_path p;
-
-			ew_probe_path(tel_daemon, sl, &p);
-			add_u64(d, o, n, "up", p.up);
-			if (!isnan(p.rtt_ms)) {
-				add_u64(d, o, n, "rtt_us", (uint64_t)(p.rtt_ms * 1000));
-				add_u64(d, o, n, "jitter_us", (uint64_t)(p.jitter_ms * 1000));
-			}
-			if (!isnan(p.loss_pct))
-				add_u64(d, o, n, "loss_ppm", (uint64_t)(p.loss_pct * 10000));
+		/* 22.11 telemetry has no floats: microseconds, ppm */
+		ew_probe_path(tel_daemon, sl, &p);
+		add_u64(d, o, n, "up", p.up);
+		if (!isnan(p.rtt_ms)) {
+			add_u64(d, o, n, "rtt_us", (uint64_t)(p.rtt_ms * 1000));
+			add_u64(d, o, n, "jitter_us", (uint64_t)(p.jitter_ms * 1000));
 		}
+		if (!isnan(p.loss_pct))
+			add_u64(d, o, n, "loss_ppm", (uint64_t)(p.loss_pct * 10000));
 	}
-	tel_leave();
-	free(s);
-	return 0;
 }
 
-static int
-tel_classes(const char *cmd, const char *params, struct rte_tel_data *d)
+static void
+fill_classes(const struct ew_tables *t, const struct ew_lcore_stats *s,
+		struct rte_tel_data *d)
 {
-	struct ew_lcore_stats *s = ew_dp_stats_snapshot(&tel_daemon->dp);
-	const struct ew_tables *t;
 	unsigned int i;
 
-	if (s == NULL)
-		return -1;
-	t = tel_enter();
-	rte_tel_data_start_dict(d);
 	for (i = 0; i < t->n_classes; i++) {
 		const struct ew_class_stats *c = &s->cls[t->classes[i].slot];
 
@@ -148,23 +142,15 @@ tel_classes(const char *cmd, const char *params, struct rte_tel_data *d)
 		add_u64(d, t->classes[i].name, "bytes", NULL, c->bytes);
 		add_u64(d, t->classes[i].name, "drops", NULL, c->drops);
 	}
-	tel_leave();
-	free(s);
-	return 0;
 }
 
 /* Per overlay: the sum over its tunnels. */
-static int
-tel_overlays(const char *cmd, const char *params, struct rte_tel_data *d)
+static void
+fill_overlays(const struct ew_tables *t, const struct ew_lcore_stats *s,
+		struct rte_tel_data *d)
 {
-	struct ew_lcore_stats *s = ew_dp_stats_snapshot(&tel_daemon->dp);
-	const struct ew_tables *t;
 	unsigned int o, i;
 
-	if (s == NULL)
-		return -1;
-	t = tel_enter();
-	rte_tel_data_start_dict(d);
 	for (o = 0; o < t->n_overlays; o++) {
 		struct ew_tunnel_stats sum = { 0 };
 
@@ -183,26 +169,30 @@ tel_overlays(const char *cmd, const char *params, struct rte_tel_data *d)
 		add_u64(d, t->ov[o].name, "tx_bytes", NULL, sum.tx_bytes);
 		add_u64(d, t->ov[o].name, "rx_bytes", NULL, sum.rx_bytes);
 	}
-	tel_leave();
-	free(s);
-	return 0;
 }
 
-static int
-tel_stats(const char *cmd, const char *params, struct rte_tel_data *d)
+static void
+fill_stats(const struct ew_tables *t, const struct ew_lcore_stats *s,
+		struct rte_tel_data *d)
 {
-	struct ew_lcore_stats *s = ew_dp_stats_snapshot(&tel_daemon->dp);
 	unsigned int i;
 
-	if (s == NULL)
-		return -1;
-	rte_tel_data_start_dict(d);
 	rte_tel_data_add_dict_u64(d, "punted", s->punted);
 	for (i = 0; i < EW_DROP_MAX; i++)
 		rte_tel_data_add_dict_u64(d, ew_drop_names[i], s->drop[i]);
-	free(s);
-	return 0;
 }
+
+#define TEL_CMD(name) \
+	static int \
+	tel_##name(const char *cmd, const char *params, struct rte_tel_data *d) \
+	{ \
+		return tel_run(d, fill_##name); \
+	}
+TEL_CMD(interfaces)
+TEL_CMD(tunnels)
+TEL_CMD(classes)
+TEL_CMD(overlays)
+TEL_CMD(stats)
 
 void
 ew_telemetry_init(struct ew_daemon *d)
