@@ -38,6 +38,7 @@ struct ew_daemon {
 	struct ew_mon *mon[EW_MAX_TUNNELS];
 	uint8_t tun_down[EW_MAX_TUNNELS];
 	struct ew_sla_state *sla[EW_MAX_CLASSES];
+	unsigned int sla_ov[EW_MAX_CLASSES][EW_SLA_MAX_OVERLAYS];	/* the list it is for */
 	uint32_t class_allow[EW_MAX_CLASSES];
 	struct ew_runtime rt;
 };

@@ -123,13 +123,24 @@ steer(struct ew_daemon *d, const struct ew_tables *t, uint64_t now)
 			}
 			continue;
 		}
-		if (d->sla[slot] == NULL || d->sla[slot]->n != cc->n_overlays) {
-			free(d->sla[slot]);
+		/* the state is by position in the class's list: a changed
+		 * list (re-steered, reordered) starts it over */
+		if (d->sla[slot] != NULL && (d->sla[slot]->n != cc->n_overlays ||
+				memcmp(d->sla_ov[slot], cc->overlays,
+					cc->n_overlays * sizeof(cc->overlays[0])) != 0)) {
+			uint64_t switches = d->sla[slot]->switches;
+
+			ew_sla_init(d->sla[slot], cc->n_overlays);
+			d->sla[slot]->switches = switches;	/* a counter */
+		}
+		if (d->sla[slot] == NULL) {
 			d->sla[slot] = calloc(1, sizeof(*d->sla[slot]));
 			if (d->sla[slot] == NULL)
 				continue;
 			ew_sla_init(d->sla[slot], cc->n_overlays);
 		}
+		memcpy(d->sla_ov[slot], cc->overlays,
+				cc->n_overlays * sizeof(cc->overlays[0]));
 		for (k = 0; k < cc->n_overlays; k++)
 			overlay_path(d, t, cc->overlays[k], &paths[k]);
 		why = ew_sla_decide(d->sla[slot], &sla, paths, now, hold, &from);
