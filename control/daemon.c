@@ -330,17 +330,6 @@ teardown(struct ew_daemon *d)
 	ew_slots_fini(&d->cslots);
 }
 
-/* Say which configured features this build accepts but does not act on
- * yet, so nobody is misled by a config that validates. */
-static void
-warn_unimplemented(const struct ew_config *cfg)
-{
-	unsigned int i;
-
-	(void)i;
-	(void)cfg;
-}
-
 int
 ew_daemon_run(const char *prog, struct ew_config *cfg)
 {
@@ -435,7 +424,6 @@ ew_daemon_run(const char *prog, struct ew_config *cfg)
 	ew_sp_tables_changed(d->sp, t);
 	ew_probe_init(d);
 	ew_telemetry_init(d);
-	warn_unimplemented(t->cfg);
 
 	n = 0;
 	RTE_LCORE_FOREACH_WORKER(lcore) {

@@ -44,7 +44,6 @@ struct ew_sp {
 	ew_probe_cb probe_cb;
 	void *probe_arg;
 	uint64_t tsc_hz;
-	uint64_t stamp_reflected;
 	struct ew_lcore_stats *st;
 	const struct ew_tables *t;	/* current generation */
 	uint64_t now_ms;
@@ -755,7 +754,6 @@ stamp_reflect(struct ew_sp *sp, struct rte_mbuf *m, const struct rte_ipv4_hdr *i
 	memcpy(pl + 36, in + 12, 2);	/* sender error estimate */
 	pl[40] = ip->time_to_live;	/* sender TTL */
 	rte_pktmbuf_free(m);
-	sp->stamp_reflected++;
 	out_ip(sp, r, ifx, txi);
 }
 
