@@ -101,6 +101,46 @@ ew_parse_name(const char *s, size_t max)
 	return 0;
 }
 
+int
+ew_parse_mac(const char *s, uint8_t mac[6])
+{
+	unsigned int i, v;
+	int d;
+
+	for (i = 0; i < 6; i++) {
+		v = 0;
+		for (d = 0; d < 2; d++, s++) {
+			char c = *s;
+
+			if (c >= '0' && c <= '9')
+				v = v * 16 + (unsigned int)(c - '0');
+			else if (c >= 'a' && c <= 'f')
+				v = v * 16 + (unsigned int)(c - 'a' + 10);
+			else if (c >= 'A' && c <= 'F')
+				v = v * 16 + (unsigned int)(c - 'A' + 10);
+			else
+				return -1;
+		}
+		mac[i] = (uint8_t)v;
+		if (*s != (i == 5 ? '\0' : ':'))
+			return -1;
+		s++;
+	}
+	if (mac[0] & 1)
+		return -1;	/* multicast or broadcast */
+	if ((mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) == 0)
+		return -1;
+	return 0;
+}
+
+const char *
+ew_mac_str(const uint8_t mac[6], char *buf, size_t len)
+{
+	snprintf(buf, len, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1],
+			mac[2], mac[3], mac[4], mac[5]);
+	return buf;
+}
+
 const char *
 ew_ipv4_str(uint32_t addr, char *buf, size_t len)
 {

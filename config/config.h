@@ -23,7 +23,7 @@
 #define EW_PATH_MAX	256
 #define EW_MAX_IFACES	16
 #define EW_MAX_EAL_ARGS	32
-#define EW_CONFIG_MAX_BYTES (1024 * 1024)	/* refuse bigger files */
+#define EW_CONFIG_MAX_BYTES (8 * 1024 * 1024)	/* refuse bigger files */
 #define EW_CLASS_MAX_OVERLAYS 32
 
 enum ew_role {
@@ -70,6 +70,13 @@ struct ew_lan_route {
 	struct ew_pos pos;
 };
 
+/* A static neighbour: never resolved, aged or overwritten by ARP. */
+struct ew_neigh_cfg {
+	uint32_t addr;
+	uint8_t mac[6];
+	struct ew_pos pos;
+};
+
 struct ew_iface_cfg {
 	char name[EW_IFNAME_MAX];
 	enum ew_role role;
@@ -79,6 +86,8 @@ struct ew_iface_cfg {
 	uint16_t mtu;
 	struct ew_lan_route *routes;
 	unsigned int n_routes;
+	struct ew_neigh_cfg *neighbors;	/* static, on this interface's subnet */
+	unsigned int n_neighbors;
 	struct ew_pos pos;
 };
 
@@ -95,6 +104,8 @@ struct ew_tunnel_cfg {
 	unsigned int wan;		/* index into interfaces */
 	uint32_t remote;
 	uint32_t peer;
+	bool peer_mac_set;		/* VXLAN: the peer's inner MAC is static */
+	uint8_t peer_mac[6];
 	struct ew_pos pos;
 };
 
@@ -219,6 +230,9 @@ int ew_parse_ipv4(const char *s, uint32_t *addr);
 int ew_parse_prefix(const char *s, struct ew_prefix *p);
 int ew_parse_name(const char *s, size_t max);	/* 0 if [a-z0-9-]{1,max-1} */
 const char *ew_ipv4_str(uint32_t addr, char *buf, size_t len);
+/* "aa:bb:cc:dd:ee:ff" (hex, case-insensitive); unicast, not all zero */
+int ew_parse_mac(const char *s, uint8_t mac[6]);
+const char *ew_mac_str(const uint8_t mac[6], char *buf, size_t len);
 const char *ew_prefix_str(const struct ew_prefix *p, char *buf, size_t len);
 static inline uint32_t
 ew_prefix_mask(uint8_t len)

@@ -507,6 +507,46 @@ lan_route_item(struct ld *ld, yaml_node_t *n, void *o)
 	walk_map(ld, n, "interface route", lan_route_fields, o);
 }
 
+static bool
+get_mac(struct ld *ld, yaml_node_t *n, const char *what, uint8_t mac[6])
+{
+	const char *s = scalar(ld, n, what);
+
+	if (s == NULL)
+		return false;
+	if (ew_parse_mac(s, mac) != 0) {
+		ERR(ld, n, "%s: '%s' is not a unicast MAC address (aa:bb:cc:dd:ee:ff)",
+				what, s);
+		return false;
+	}
+	return true;
+}
+
+static void
+f_nb_address(struct ld *ld, yaml_node_t *v, void *o)
+{
+	get_ipv4(ld, v, "neighbor address", &((struct ew_neigh_cfg *)o)->addr);
+}
+
+static void
+f_nb_mac(struct ld *ld, yaml_node_t *v, void *o)
+{
+	get_mac(ld, v, "neighbor mac", ((struct ew_neigh_cfg *)o)->mac);
+}
+
+static const struct field neigh_fields[] = {
+	{ "address", f_nb_address, true },
+	{ "mac", f_nb_mac, true },
+	{ NULL, NULL, false },
+};
+
+static void
+neigh_item(struct ld *ld, yaml_node_t *n, void *o)
+{
+	((struct ew_neigh_cfg *)o)->pos = pos_of(n);
+	walk_map(ld, n, "interface neighbor", neigh_fields, o);
+}
+
 static void
 f_if_name(struct ld *ld, yaml_node_t *v, void *o)
 {
@@ -571,6 +611,15 @@ f_if_routes(struct ld *ld, yaml_node_t *v, void *o)
 			sizeof(*i->routes), lan_route_item);
 }
 
+static void
+f_if_neighbors(struct ld *ld, yaml_node_t *v, void *o)
+{
+	struct ew_iface_cfg *i = o;
+
+	walk_list(ld, v, "interface neighbors", (void **)&i->neighbors,
+			&i->n_neighbors, sizeof(*i->neighbors), neigh_item);
+}
+
 static const struct field iface_fields[] = {
 	{ "name", f_if_name, true },
 	{ "role", f_if_role, true },
@@ -579,6 +628,7 @@ static const struct field iface_fields[] = {
 	{ "gateway", f_if_gateway, false },
 	{ "mtu", f_if_mtu, false },
 	{ "routes", f_if_routes, false },
+	{ "neighbors", f_if_neighbors, false },
 	{ NULL, NULL, false },
 };
 
@@ -643,12 +693,21 @@ f_tun_probe(struct ld *ld, yaml_node_t *v, void *o)
 		((struct ew_tunnel_cfg *)o)->probe = (enum ew_probe)p;
 }
 
+static void
+f_tun_peer_mac(struct ld *ld, yaml_node_t *v, void *o)
+{
+	struct ew_tunnel_cfg *t = o;
+
+	t->peer_mac_set = get_mac(ld, v, "tunnel peer_mac", t->peer_mac);
+}
+
 static const struct field tunnel_fields[] = {
 	{ "name", f_tun_name, true },
 	{ "probe", f_tun_probe, false },
 	{ "wan", f_tun_wan, true },
 	{ "remote", f_tun_remote, true },
 	{ "peer", f_tun_peer, true },
+	{ "peer_mac", f_tun_peer_mac, false },
 	{ NULL, NULL, false },
 };
 
@@ -1249,8 +1308,10 @@ ew_config_free(struct ew_config *cfg)
 		return;
 	for (i = 0; i < cfg->n_eal_args; i++)
 		free(cfg->eal_args[i]);
-	for (i = 0; i < cfg->n_ifaces; i++)
+	for (i = 0; i < cfg->n_ifaces; i++) {
 		free(cfg->ifaces[i].routes);
+		free(cfg->ifaces[i].neighbors);
+	}
 	for (i = 0; i < cfg->n_overlays; i++) {
 		free(cfg->overlays[i].tunnels);
 		free(cfg->overlays[i].routes);

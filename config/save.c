@@ -129,6 +129,13 @@ ew_config_save(const struct ew_config *cfg)
 						pfx(&ic->routes[k].prefix, b, sizeof(b)),
 						ew_ipv4_str(ic->routes[k].via, c, sizeof(c)));
 		}
+		if (ic->n_neighbors > 0) {
+			fputs("    neighbors:\n", f);
+			for (k = 0; k < ic->n_neighbors; k++)
+				fprintf(f, "      - { address: %s, mac: \"%s\" }\n",
+						ew_ipv4_str(ic->neighbors[k].addr, b, sizeof(b)),
+						ew_mac_str(ic->neighbors[k].mac, c, sizeof(c)));
+		}
 	}
 
 	if (cfg->n_overlays > 0)
@@ -147,12 +154,16 @@ ew_config_save(const struct ew_config *cfg)
 			for (k = 0; k < ov->n_tunnels; k++) {
 				const struct ew_tunnel_cfg *t = &ov->tunnels[k];
 
-				fprintf(f, "      - { name: %s, wan: %s, remote: %s, peer: %s, probe: %s }\n",
+				fprintf(f, "      - { name: %s, wan: %s, remote: %s, peer: %s, probe: %s",
 						t->name, t->wan_ref.name,
 						ew_ipv4_str(t->remote, b, sizeof(b)),
 						ew_ipv4_str(t->peer, c, sizeof(c)),
 						t->probe == EW_PROBE_STAMP ? "stamp" :
 						t->probe == EW_PROBE_NONE ? "none" : "icmp");
+				if (t->peer_mac_set)
+					fprintf(f, ", peer_mac: \"%s\"",
+							ew_mac_str(t->peer_mac, b, sizeof(b)));
+				fputs(" }\n", f);
 			}
 		}
 		if (ov->n_routes > 0) {
@@ -243,6 +254,10 @@ ew_config_dup(const struct ew_config *src)
 	for (i = 0; i < src->n_ifaces; i++)
 		c->ifaces[i].routes = dup_mem(src->ifaces[i].routes,
 				src->ifaces[i].n_routes * sizeof(*src->ifaces[i].routes),
+				&fail);
+	for (i = 0; i < src->n_ifaces; i++)
+		c->ifaces[i].neighbors = dup_mem(src->ifaces[i].neighbors,
+				src->ifaces[i].n_neighbors * sizeof(*src->ifaces[i].neighbors),
 				&fail);
 	c->overlays = dup_mem(src->overlays, src->n_overlays * sizeof(*src->overlays),
 			&fail);

@@ -98,6 +98,23 @@ check_interfaces(struct ew_config *cfg, struct ew_diag *d)
 						ew_ipv4_str(ifc->gateway, b1, sizeof(b1)),
 						ifc->name);
 		}
+		for (j = 0; j < ifc->n_neighbors; j++) {
+			struct ew_neigh_cfg *nb = &ifc->neighbors[j];
+			unsigned int k;
+
+			if (!ew_prefix_contains(&ifc->address, nb->addr) ||
+					nb->addr == ifc->address.addr ||
+					!is_host_addr(&ifc->address, nb->addr))
+				VERR(cfg, d, nb->pos, "interface '%s': neighbor %s is not a host on %s",
+						ifc->name, ew_ipv4_str(nb->addr, b1, sizeof(b1)),
+						ew_prefix_str(&ifc->address, b1 + 20, 20));
+			for (k = 0; k < j; k++)
+				if (ifc->neighbors[k].addr == nb->addr)
+					VERR(cfg, d, nb->pos, "interface '%s': neighbor %s listed twice (first at line %u)",
+							ifc->name,
+							ew_ipv4_str(nb->addr, b1, sizeof(b1)),
+							ifc->neighbors[k].pos.line);
+		}
 		for (j = 0; j < ifc->n_routes; j++) {
 			struct ew_lan_route *r = &ifc->routes[j];
 
@@ -141,6 +158,9 @@ check_tunnels(struct ew_config *cfg, struct ew_overlay_cfg *ov, struct ew_diag *
 						ov->name, ov->tunnels[u].name, tu->name,
 						ew_ipv4_str(tu->peer, b, sizeof(b)));
 		}
+		if (tu->peer_mac_set && ov->encap != EW_ENCAP_VXLAN)
+			VERR(cfg, d, tu->pos, "tunnel '%s': peer_mac is for VXLAN tunnels (GRE carries no Ethernet header)",
+					tu->name);
 		if (w < 0) {
 			VERR(cfg, d, tu->wan_ref.pos, "tunnel '%s': wan '%s' is not a configured interface",
 					tu->name, tu->wan_ref.name);
@@ -205,31 +225,111 @@ check_routes(struct ew_config *cfg, struct ew_overlay_cfg *ov, struct ew_diag *d
 	}
 }
 
+/* Overlays against each other (names, ids, subnets), by sorting: O(n log n)
+ * for the thousands of overlays an orchestrator may create. */
+struct ov_ref {
+	const struct ew_overlay_cfg *ov;
+	unsigned int idx;
+	uint32_t start, end;
+};
+
+static int
+cmp_ov_name(const void *a, const void *b)
+{
+	const struct ov_ref *x = a, *y = b;
+	int c = strcmp(x->ov->name, y->ov->name);
+
+	return c != 0 ? c : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static int
+cmp_ov_id(const void *a, const void *b)
+{
+	const struct ov_ref *x = a, *y = b;
+
+	if (x->ov->id != y->ov->id)
+		return x->ov->id < y->ov->id ? -1 : 1;
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static int
+cmp_ov_net(const void *a, const void *b)
+{
+	const struct ov_ref *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	if (x->end != y->end)
+		return x->end > y->end ? -1 : 1;	/* wider first */
+	return (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static void
+check_overlay_pairs(struct ew_config *cfg, struct ew_diag *d)
+{
+	unsigned int n = cfg->n_overlays, i, first;
+	struct ov_ref *r = calloc(n + 1, sizeof(*r)), widest;
+	char b[40];
+
+	if (r == NULL) {
+		VERR(cfg, d, cfg->overlays[0].pos, "out of memory");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const struct ew_prefix *p = &cfg->overlays[i].address;
+
+		r[i].ov = &cfg->overlays[i];
+		r[i].idx = i;
+		r[i].start = p->addr & ew_prefix_mask(p->len);
+		r[i].end = r[i].start | ~ew_prefix_mask(p->len);
+	}
+	qsort(r, n, sizeof(*r), cmp_ov_name);
+	for (i = 1, first = 0; i < n; i++) {
+		if (strcmp(r[i].ov->name, r[first].ov->name) != 0)
+			first = i;
+		else
+			VERR(cfg, d, r[i].ov->pos, "overlay '%s': duplicate name (first at line %u)",
+					r[i].ov->name, r[first].ov->pos.line);
+	}
+	qsort(r, n, sizeof(*r), cmp_ov_id);
+	for (i = 1, first = 0; i < n; i++) {
+		if (r[i].ov->id != r[first].ov->id)
+			first = i;
+		else
+			VERR(cfg, d, r[i].ov->pos, "overlay '%s': id %u already used by overlay '%s'",
+					r[i].ov->name, r[i].ov->id, r[first].ov->name);
+	}
+	/* sorted by start, wider first: X overlaps an earlier subnet iff it
+	 * starts inside the one reaching furthest so far */
+	qsort(r, n, sizeof(*r), cmp_ov_net);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && r[i].start <= widest.end) {
+			const struct ov_ref *late = widest.idx > r[i].idx ? &widest : &r[i];
+			const struct ov_ref *early = late == &r[i] ? &widest : &r[i];
+
+			VERR(cfg, d, late->ov->pos, "overlay '%s': subnet %s overlaps overlay '%s'",
+					late->ov->name,
+					ew_prefix_str(&late->ov->address, b, sizeof(b)),
+					early->ov->name);
+		}
+		if (i == 0 || r[i].end > widest.end)
+			widest = r[i];
+	}
+	free(r);
+}
+
 static void
 check_overlays(struct ew_config *cfg, struct ew_diag *d)
 {
-	unsigned int o, p, i;
+	unsigned int o, i;
 	char b[40];
 
+	if (cfg->n_overlays > 1)
+		check_overlay_pairs(cfg, d);
 	for (o = 0; o < cfg->n_overlays; o++) {
 		struct ew_overlay_cfg *ov = &cfg->overlays[o];
 		unsigned int wan_mtu, max_mtu;
 
-		for (p = 0; p < o; p++) {
-			struct ew_overlay_cfg *q = &cfg->overlays[p];
-
-			if (strcmp(q->name, ov->name) == 0)
-				VERR(cfg, d, ov->pos, "overlay '%s': duplicate name (first at line %u)",
-						ov->name, q->pos.line);
-			if (q->id == ov->id)
-				VERR(cfg, d, ov->pos, "overlay '%s': id %u already used by overlay '%s'",
-						ov->name, ov->id, q->name);
-			if (prefixes_overlap(&q->address, &ov->address))
-				VERR(cfg, d, ov->pos, "overlay '%s': subnet %s overlaps overlay '%s'",
-						ov->name,
-						ew_prefix_str(&ov->address, b, sizeof(b)),
-						q->name);
-		}
 		for (i = 0; i < cfg->n_ifaces; i++)
 			if (prefixes_overlap(&cfg->ifaces[i].address, &ov->address))
 				VERR(cfg, d, ov->pos, "overlay '%s': subnet %s overlaps interface '%s'",

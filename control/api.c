@@ -220,6 +220,19 @@ tunnel_msg(struct arena *a, const struct ew_daemon *d, const struct ew_tables *t
 	}
 	m->probe = (char *)(tu->probe == EW_PROBE_STAMP ? "stamp" :
 			tu->probe == EW_PROBE_ICMP ? "icmp" : "none");
+	if (t->cfg != NULL && tu->ox < t->cfg->n_overlays) {
+		const struct ew_overlay_cfg *oc = &t->cfg->overlays[tu->ox];
+		unsigned int k;
+
+		for (k = 0; k < oc->n_tunnels; k++)
+			if (strcmp(oc->tunnels[k].name, tu->name) == 0 &&
+					oc->tunnels[k].peer_mac_set) {
+				char b[20];
+
+				m->peer_mac = astr(a, "%s", ew_mac_str(
+						oc->tunnels[k].peer_mac, b, sizeof(b)));
+			}
+	}
 	if (s != NULL) {
 		m->tx_packets = s->tunnel[tu->slot].tx_packets;
 		m->rx_packets = s->tunnel[tu->slot].rx_packets;
@@ -535,6 +548,7 @@ ew_api_handle(void *arg, const uint8_t *req, size_t len, uint8_t **out,
 	case EDGEWAY__REQUEST__OP_DEL:
 	case EDGEWAY__REQUEST__OP_SET_CLASS_OVERLAYS:
 	case EDGEWAY__REQUEST__OP_UPDATE:
+	case EDGEWAY__REQUEST__OP_BATCH:
 		ew_api_change(d, &a, q, &r);
 		break;
 	default:

@@ -122,6 +122,21 @@ tunnel_from(const Edgeway__Tunnel *m, struct ew_tunnel_cfg *t, char *err,
 			ip_ok("tunnel remote", m->remote, &t->remote, err, errlen) ||
 			ip_ok("tunnel peer", m->peer, &t->peer, err, errlen))
 		return -1;
+	if (m->probe == NULL || m->probe[0] == '\0' ||
+			strcmp(m->probe, "stamp") == 0)
+		t->probe = EW_PROBE_STAMP;
+	else if (strcmp(m->probe, "icmp") == 0)
+		t->probe = EW_PROBE_ICMP;
+	else if (strcmp(m->probe, "none") == 0)
+		t->probe = EW_PROBE_NONE;
+	else
+		FAIL("tunnel probe: '%s' is not one of stamp, icmp, none", m->probe);
+	if (m->peer_mac != NULL && m->peer_mac[0] != '\0') {
+		if (ew_parse_mac(m->peer_mac, t->peer_mac) != 0)
+			FAIL("tunnel peer_mac: '%s' is not a unicast MAC address",
+					m->peer_mac);
+		t->peer_mac_set = true;
+	}
 	return 0;
 }
 
@@ -528,25 +543,34 @@ update(struct ew_config *cfg, const Edgeway__Object *o, char *err, size_t errlen
 	}
 }
 
+enum op {
+	OP_ADD,
+	OP_DEL,
+	OP_UPDATE,
+	OP_SET_CLASS,
+};
+
 static int
-mutate(struct ew_config *cfg, const Edgeway__Request *q, char *err,
-		size_t errlen)
+mutate(struct ew_config *cfg, enum op op, const Edgeway__Object *o,
+		const Edgeway__SetClassOverlays *sc, char *err, size_t errlen)
 {
-	const Edgeway__Object *o;
-	bool add = q->op_case == EDGEWAY__REQUEST__OP_ADD;
+	bool add = op == OP_ADD;
 
-	if (q->op_case == EDGEWAY__REQUEST__OP_SET_CLASS_OVERLAYS) {
-		int i = find_class(cfg, q->set_class_overlays->name);
+	if (op == OP_SET_CLASS) {
+		int i;
 
+		if (sc == NULL)
+			FAIL("set class overlays: no class given");
+		i = find_class(cfg, sc->name);
 		if (i < 0)
-			FAIL("no class '%s'", nz(q->set_class_overlays->name));
-		return class_overlays(&cfg->classes[i],
-				q->set_class_overlays->overlays,
-				q->set_class_overlays->n_overlays, err, errlen);
+			FAIL("no class '%s'", nz(sc->name));
+		return class_overlays(&cfg->classes[i], sc->overlays,
+				sc->n_overlays, err, errlen);
 	}
-	if (q->op_case == EDGEWAY__REQUEST__OP_UPDATE)
-		return update(cfg, q->update, err, errlen);
-	o = add ? q->add : q->del;
+	if (o == NULL)
+		FAIL("request without its object");
+	if (op == OP_UPDATE)
+		return update(cfg, o, err, errlen);
 	switch (o->obj_case) {
 	case EDGEWAY__OBJECT__OBJ_OVERLAY:
 		return add ? add_overlay(cfg, o->overlay, err, errlen) :
@@ -562,6 +586,58 @@ mutate(struct ew_config *cfg, const Edgeway__Request *q, char *err,
 				del_class(cfg, o->class_->name, err, errlen);
 	default:
 		FAIL("%s: no object given", add ? "add" : "del");
+	}
+}
+
+static int
+mutate_request(struct ew_config *cfg, const Edgeway__Request *q, char *err,
+		size_t errlen)
+{
+	size_t i;
+
+	switch (q->op_case) {
+	case EDGEWAY__REQUEST__OP_ADD:
+		return mutate(cfg, OP_ADD, q->add, NULL, err, errlen);
+	case EDGEWAY__REQUEST__OP_DEL:
+		return mutate(cfg, OP_DEL, q->del, NULL, err, errlen);
+	case EDGEWAY__REQUEST__OP_UPDATE:
+		return mutate(cfg, OP_UPDATE, q->update, NULL, err, errlen);
+	case EDGEWAY__REQUEST__OP_SET_CLASS_OVERLAYS:
+		return mutate(cfg, OP_SET_CLASS, NULL, q->set_class_overlays,
+				err, errlen);
+	case EDGEWAY__REQUEST__OP_BATCH:
+		if (q->batch == NULL || q->batch->n_changes == 0)
+			FAIL("batch: no changes given");
+		for (i = 0; i < q->batch->n_changes; i++) {
+			const Edgeway__Change *c = q->batch->changes[i];
+			char e[400];
+			int rc;
+
+			switch (c->op_case) {
+			case EDGEWAY__CHANGE__OP_ADD:
+				rc = mutate(cfg, OP_ADD, c->add, NULL, e, sizeof(e));
+				break;
+			case EDGEWAY__CHANGE__OP_DEL:
+				rc = mutate(cfg, OP_DEL, c->del, NULL, e, sizeof(e));
+				break;
+			case EDGEWAY__CHANGE__OP_UPDATE:
+				rc = mutate(cfg, OP_UPDATE, c->update, NULL, e, sizeof(e));
+				break;
+			case EDGEWAY__CHANGE__OP_SET_CLASS_OVERLAYS:
+				rc = mutate(cfg, OP_SET_CLASS, NULL,
+						c->set_class_overlays, e, sizeof(e));
+				break;
+			default:
+				snprintf(e, sizeof(e), "no operation given");
+				rc = -1;
+				break;
+			}
+			if (rc != 0)
+				FAIL("batch change %zu: %s", i, e);
+		}
+		return 0;
+	default:
+		FAIL("not a change (operation %d)", q->op_case);
 	}
 }
 
@@ -586,21 +662,12 @@ ew_api_change(struct ew_daemon *d, void *arena, const void *reqp, void *respp)
 			return;
 		}
 	} else {
-		if ((q->op_case == EDGEWAY__REQUEST__OP_ADD && q->add == NULL) ||
-				(q->op_case == EDGEWAY__REQUEST__OP_DEL && q->del == NULL) ||
-				(q->op_case == EDGEWAY__REQUEST__OP_UPDATE && q->update == NULL) ||
-				(q->op_case == EDGEWAY__REQUEST__OP_SET_CLASS_OVERLAYS &&
-				 q->set_class_overlays == NULL)) {
-			ew_api_error(arena, respp, EDGEWAY__CODE__REFUSED,
-					"request without its object");
-			return;
-		}
 		cfg = ew_config_dup(d->dp.tables->cfg);
 		if (cfg == NULL) {
 			ew_api_error(arena, respp, EDGEWAY__CODE__FAILED, "out of memory");
 			return;
 		}
-		if (mutate(cfg, q, err, sizeof(err)) != 0) {
+		if (mutate_request(cfg, q, err, sizeof(err)) != 0) {
 			ew_config_free(cfg);
 			ew_api_error(arena, respp, EDGEWAY__CODE__REFUSED, err);
 			return;

@@ -19,7 +19,7 @@
 
 #include <event2/event.h>
 
-#define EW_CTL_MAX_FRAME	(4u << 20)
+#define EW_CTL_MAX_FRAME	(16u << 20)
 #define EW_CTL_MAX_CLIENTS	256
 
 /* Handle one request frame; return a malloc'd response frame body (the

@@ -569,7 +569,8 @@ c_upd_ov(struct ctx *c, int argc, char **argv)
 static int
 c_tunnel(struct ctx *c, enum mode mode, int argc, char **argv)
 {
-	static const char *const keys[] = { "wan", "remote", "peer", NULL };
+	static const char *const keys[] = { "wan", "remote", "peer", "probe",
+		"peer-mac", NULL };
 	Edgeway__Object o = EDGEWAY__OBJECT__INIT;
 	Edgeway__Tunnel t = EDGEWAY__TUNNEL__INIT;
 	const char *v;
@@ -577,7 +578,7 @@ c_tunnel(struct ctx *c, enum mode mode, int argc, char **argv)
 	bool add = mode != DEL;
 
 	if (argc < 2 || (!add && argc != 2))
-		return usage_err(add ? "usage: add|update tunnel OVERLAY NAME wan WAN remote IP peer IP" :
+		return usage_err(add ? "usage: add|update tunnel OVERLAY NAME wan WAN remote IP peer IP [probe stamp|icmp|none] [peer-mac MAC]" :
 				"usage: del tunnel OVERLAY NAME");
 	t.overlay = argv[0];
 	t.name = argv[1];
@@ -587,6 +588,8 @@ c_tunnel(struct ctx *c, enum mode mode, int argc, char **argv)
 		t.wan = (char *)((v = opt(argc, argv, 2, "wan")) ? v : "");
 		t.remote = (char *)((v = opt(argc, argv, 2, "remote")) ? v : "");
 		t.peer = (char *)((v = opt(argc, argv, 2, "peer")) ? v : "");
+		t.probe = (char *)((v = opt(argc, argv, 2, "probe")) ? v : "");
+		t.peer_mac = (char *)((v = opt(argc, argv, 2, "peer-mac")) ? v : "");
 	}
 	o.obj_case = EDGEWAY__OBJECT__OBJ_TUNNEL;
 	o.tunnel = &t;
@@ -800,7 +803,7 @@ static const struct cmd add_cmds[] = {
 	{ "overlay", "an overlay network", NULL, c_add_ov,
 		"NAME id N encap vxlan|gre address A/L [mtu N] [mss-clamp on|off]" },
 	{ "tunnel", "a tunnel in an overlay", NULL, c_add_tun,
-		"OVERLAY NAME wan WAN remote IP peer IP" },
+		"OVERLAY NAME wan WAN remote IP peer IP [probe stamp|icmp|none] [peer-mac MAC]" },
 	{ "route", "a route in an overlay", NULL, c_add_rt,
 		"OVERLAY PREFIX via TUNNEL|PEER" },
 	{ "class", "a traffic class (one match rule)", NULL, c_add_cls,
@@ -820,7 +823,7 @@ static const struct cmd update_cmds[] = {
 	{ "overlay", "replace an overlay's settings (its tunnels and routes stay)", NULL, c_upd_ov,
 		"NAME id N encap vxlan|gre address A/L [mtu N] [mss-clamp on|off]" },
 	{ "tunnel", "replace a tunnel", NULL, c_upd_tun,
-		"OVERLAY NAME wan WAN remote IP peer IP" },
+		"OVERLAY NAME wan WAN remote IP peer IP [probe stamp|icmp|none] [peer-mac MAC]" },
 	{ "route", "change where a route points", NULL, c_upd_rt,
 		"OVERLAY PREFIX via TUNNEL|PEER" },
 	{ "class", "replace a class (keeps its priority)", NULL, c_upd_cls,

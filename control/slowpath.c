@@ -30,14 +30,18 @@ struct nent {
 	uint32_t scope, ip;
 	enum nstate state;
 	bool pinned;			/* a tunnel needs it: never aged out */
+	bool fixed;			/* static (config): ARP never changes it */
 	bool asked;			/* we sent a request not yet answered */
 	uint8_t probes;
 	uint8_t nq;
 	struct rte_ether_addr mac;
 	uint64_t confirmed_ms;
 	uint64_t next_ms;
+	int32_t next;			/* hash chain, or free list */
 	struct rte_mbuf *q[EW_NEIGH_QLEN];
 };
+
+#define NHASH_SIZE (EW_NEIGH_MAX * 2)	/* chain heads, a power of 2 */
 
 struct ew_sp {
 	struct ew_dp *dp;
@@ -47,9 +51,12 @@ struct ew_sp {
 	struct ew_lcore_stats *st;
 	const struct ew_tables *t;	/* current generation */
 	uint64_t now_ms;
+	bool l2_dirty;			/* tunnels' MAC cache needs a refresh */
 	double icmp_tokens;
 	uint64_t icmp_last_ms;
-	unsigned int n_ent;
+	unsigned int n_ent;		/* entries ever used (ent[0..n_ent)) */
+	int32_t free_head;		/* released entries, by next */
+	int32_t head[NHASH_SIZE];	/* (scope, ip) -> first entry, by next */
 	struct nent ent[EW_NEIGH_MAX];
 };
 
@@ -70,6 +77,8 @@ ew_sp_create(struct ew_dp *dp)
 	if (sp == NULL)
 		return NULL;
 	sp->dp = dp;
+	sp->free_head = -1;
+	memset(sp->head, -1, sizeof(sp->head));
 	sp->st = ew_dp_my_stats(dp);
 	sp->now_ms = ew_now_ms();
 	sp->icmp_tokens = EW_ICMP_RATE;
@@ -126,16 +135,40 @@ send_l2(struct ew_sp *sp, unsigned int ifx, struct rte_mbuf *m)
 		drop(sp, m, EW_DROP_TX_FULL);
 }
 
+static inline uint32_t
+ent_hash(uint32_t scope, uint32_t ip)
+{
+	uint64_t h = ((uint64_t)scope << 32 | ip) * 0x9e3779b97f4a7c15ull;
+
+	return (uint32_t)(h >> 32) & (NHASH_SIZE - 1);
+}
+
 static struct nent *
 ent_find(struct ew_sp *sp, uint32_t scope, uint32_t ip)
 {
-	unsigned int i;
+	int32_t i;
 
-	for (i = 0; i < sp->n_ent; i++)
-		if (sp->ent[i].state != N_FREE && sp->ent[i].scope == scope &&
-				sp->ent[i].ip == ip)
+	for (i = sp->head[ent_hash(scope, ip)]; i >= 0; i = sp->ent[i].next)
+		if (sp->ent[i].scope == scope && sp->ent[i].ip == ip)
 			return &sp->ent[i];
 	return NULL;
+}
+
+/* Take E out of its hash chain and put it on the free list. */
+static void
+ent_release(struct ew_sp *sp, struct nent *e)
+{
+	int32_t idx = (int32_t)(e - sp->ent), *pp;
+
+	for (pp = &sp->head[ent_hash(e->scope, e->ip)]; *pp >= 0;
+			pp = &sp->ent[*pp].next)
+		if (*pp == idx) {
+			*pp = e->next;
+			break;
+		}
+	e->state = N_FREE;
+	e->next = sp->free_head;
+	sp->free_head = idx;
 }
 
 static struct nent *
@@ -143,34 +176,38 @@ ent_new(struct ew_sp *sp, uint32_t scope, uint32_t ip)
 {
 	unsigned int i;
 	struct nent *e = NULL;
+	uint32_t h;
 
-	for (i = 0; i < sp->n_ent; i++)
-		if (sp->ent[i].state == N_FREE) {
-			e = &sp->ent[i];
-			break;
-		}
-	if (e == NULL) {
-		if (sp->n_ent == EW_NEIGH_MAX) {
-			/* full: evict the oldest unpinned resolved entry */
-			uint64_t oldest = UINT64_MAX;
+	if (sp->free_head < 0 && sp->n_ent == EW_NEIGH_MAX) {
+		/* full: evict the oldest unpinned resolved entry */
+		uint64_t oldest = UINT64_MAX;
 
-			for (i = 0; i < sp->n_ent; i++)
-				if (!sp->ent[i].pinned && sp->ent[i].nq == 0 &&
-						sp->ent[i].confirmed_ms < oldest) {
-					oldest = sp->ent[i].confirmed_ms;
-					e = &sp->ent[i];
-				}
-			if (e == NULL)
-				return NULL;
-			ew_neigh_del(sp->dp->neigh, e->scope, e->ip);
-		} else {
-			e = &sp->ent[sp->n_ent++];
-		}
+		for (i = 0; i < sp->n_ent; i++)
+			if (!sp->ent[i].pinned && !sp->ent[i].fixed &&
+					sp->ent[i].nq == 0 &&
+					sp->ent[i].confirmed_ms < oldest) {
+				oldest = sp->ent[i].confirmed_ms;
+				e = &sp->ent[i];
+			}
+		if (e == NULL)
+			return NULL;
+		ew_neigh_del(sp->dp->neigh, e->scope, e->ip);
+		sp->l2_dirty = true;
+		ent_release(sp, e);
+	}
+	if (sp->free_head >= 0) {
+		e = &sp->ent[sp->free_head];
+		sp->free_head = e->next;
+	} else {
+		e = &sp->ent[sp->n_ent++];
 	}
 	memset(e, 0, sizeof(*e));
 	e->scope = scope;
 	e->ip = ip;
 	e->state = N_INCOMPLETE;
+	h = ent_hash(scope, ip);
+	e->next = sp->head[h];
+	sp->head[h] = (int32_t)(e - sp->ent);
 	return e;
 }
 
@@ -488,6 +525,8 @@ learn(struct ew_sp *sp, uint32_t scope, uint32_t ip,
 		e = ent_new(sp, scope, ip);
 		if (e == NULL)
 			return;
+	} else if (e->fixed) {
+		return;		/* static entries come from the config only */
 	} else if (e->state == N_REACHABLE && !e->asked && !create) {
 		/* unsolicited reply for an entry we did not ask about: do not
 		 * let it overwrite what we know (ARP spoofing) */
@@ -498,6 +537,7 @@ learn(struct ew_sp *sp, uint32_t scope, uint32_t ip,
 			SP_LOG(WARNING, "neighbour table full\n");
 			return;
 		}
+		sp->l2_dirty = true;
 	}
 	e->mac = *mac;
 	e->state = N_REACHABLE;
@@ -986,8 +1026,19 @@ fragment(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi, uint8_t tos)
 
 /* ---- dispatch ---- */
 
+static void sp_handle(struct ew_sp *sp, struct rte_mbuf *m);
+static void l2_refresh(struct ew_sp *sp);
+
 void
 ew_sp_handle(struct ew_sp *sp, struct rte_mbuf *m)
+{
+	sp_handle(sp, m);
+	if (sp->l2_dirty)
+		l2_refresh(sp);
+}
+
+static void
+sp_handle(struct ew_sp *sp, struct rte_mbuf *m)
 {
 	struct ew_meta *mt = ew_meta(m);
 	const struct ew_tables *t = sp->t;
@@ -1062,6 +1113,94 @@ ew_sp_poll(struct ew_sp *sp, unsigned int budget)
 	return done;
 }
 
+/* The generation's per-tunnel MAC cache from the neighbour entries: the
+ * workers read it instead of the hash when both words are valid. */
+static void
+l2_refresh(struct ew_sp *sp)
+{
+	const struct ew_tables *t = sp->t;
+	unsigned int i;
+
+	sp->l2_dirty = false;
+	if (t == NULL || t->tun_l2 == NULL)
+		return;
+	for (i = 0; i < t->n_tunnels; i++) {
+		const struct ew_tunnel *tu = &t->tun[i];
+		const struct nent *e = ent_find(sp, tu->ifx, tu->nh);
+		uint64_t a = 0, b = EW_L2_VALID;
+
+		if (e != NULL && e->state == N_REACHABLE)
+			a = ew_l2_word(&e->mac);
+		if (tu->encap == EW_ENCAP_VXLAN) {
+			e = ent_find(sp, EW_SCOPE_OV | tu->id, tu->peer);
+			b = e != NULL && e->state == N_REACHABLE ?
+					ew_l2_word(&e->mac) : 0;
+		}
+		if (t->tun_l2[2 * i] != a)
+			__atomic_store_n(&t->tun_l2[2 * i], a, __ATOMIC_RELAXED);
+		if (t->tun_l2[2 * i + 1] != b)
+			__atomic_store_n(&t->tun_l2[2 * i + 1], b, __ATOMIC_RELAXED);
+	}
+	for (i = 0; t->lan_l2 != NULL && i < t->n_lan_nh; i++) {
+		const struct nent *e = NULL;
+		uint64_t a = 0;
+
+		if (t->lan_nh[i].via != 0)
+			e = ent_find(sp, t->lan_nh[i].ifx, t->lan_nh[i].via);
+		if (e != NULL && e->state == N_REACHABLE)
+			a = ew_l2_word(&e->mac);
+		if (t->lan_l2[i] != a)
+			__atomic_store_n(&t->lan_l2[i], a, __ATOMIC_RELAXED);
+	}
+}
+
+/* Install a static neighbour: published at once, never asked for, aged or
+ * overwritten; packets held for it leave now. */
+static void
+set_static(struct ew_sp *sp, uint32_t scope, uint32_t ip, const uint8_t *mac)
+{
+	struct rte_ether_addr a;
+	struct nent *e = ent_find(sp, scope, ip);
+
+	memcpy(a.addr_bytes, mac, RTE_ETHER_ADDR_LEN);
+	if (e == NULL)
+		e = ent_new(sp, scope, ip);
+	if (e == NULL) {
+		SP_LOG(WARNING, "neighbour table full: static entry not installed\n");
+		return;
+	}
+	e->fixed = false;
+	learn(sp, scope, ip, &a, true);
+	e->fixed = true;
+	e->next_ms = UINT64_MAX;
+}
+
+static void
+sync_static(struct ew_sp *sp, const struct ew_tables *t)
+{
+	const struct ew_config *cfg = t->cfg;
+	unsigned int i, k, tx = 0;
+
+	for (i = 0; i < sp->n_ent; i++)
+		if (sp->ent[i].fixed) {
+			/* may be gone from the config: resolve it from now on */
+			sp->ent[i].fixed = false;
+			sp->ent[i].next_ms = sp->now_ms;
+		}
+	for (i = 0; i < cfg->n_ifaces && i < t->n_ports; i++)
+		for (k = 0; k < cfg->ifaces[i].n_neighbors; k++)
+			set_static(sp, i, cfg->ifaces[i].neighbors[k].addr,
+					cfg->ifaces[i].neighbors[k].mac);
+	for (i = 0; i < cfg->n_overlays; i++)
+		for (k = 0; k < cfg->overlays[i].n_tunnels; k++, tx++) {
+			const struct ew_tunnel_cfg *tc = &cfg->overlays[i].tunnels[k];
+
+			if (tc->peer_mac_set && tx < t->n_tunnels)
+				set_static(sp, EW_SCOPE_OV | t->tun[tx].id,
+						tc->peer, tc->peer_mac);
+		}
+}
+
 void
 ew_sp_tables_changed(struct ew_sp *sp, const struct ew_tables *t)
 {
@@ -1070,6 +1209,8 @@ ew_sp_tables_changed(struct ew_sp *sp, const struct ew_tables *t)
 
 	sp->t = t;
 	sp->now_ms = ew_now_ms();
+	sp->l2_dirty = true;	/* a new generation's cache starts empty */
+	sync_static(sp, t);
 	for (i = 0; i < sp->n_ent; i++)
 		sp->ent[i].pinned = false;
 	for (i = 0; i < t->n_tunnels; i++) {
@@ -1109,7 +1250,7 @@ ew_sp_tick(struct ew_sp *sp, uint64_t now_ms)
 		if (e->state == N_INCOMPLETE) {
 			if (e->probes >= EW_NEIGH_PROBES && !e->pinned) {
 				ent_flush_queue(sp, e);
-				e->state = N_FREE;
+				ent_release(sp, e);
 				continue;
 			}
 			if (e->probes >= EW_NEIGH_PROBES)
@@ -1117,8 +1258,9 @@ ew_sp_tick(struct ew_sp *sp, uint64_t now_ms)
 		} else if (e->probes >= EW_NEIGH_PROBES) {
 			/* stale: no answer to our refreshes */
 			ew_neigh_del(sp->dp->neigh, e->scope, e->ip);
+			sp->l2_dirty = true;
 			if (!e->pinned) {
-				e->state = N_FREE;
+				ent_release(sp, e);
 				continue;
 			}
 			e->state = N_INCOMPLETE;
@@ -1128,6 +1270,8 @@ ew_sp_tick(struct ew_sp *sp, uint64_t now_ms)
 		e->probes++;
 		e->next_ms = now_ms + EW_NEIGH_RETRY_MS;
 	}
+	if (sp->l2_dirty)
+		l2_refresh(sp);
 }
 
 unsigned int

@@ -19,7 +19,7 @@
 #include <rte_rcu_qsbr.h>
 
 #define EW_SCOPE_OV 0x80000000u
-#define EW_NEIGH_MAX 4096
+#define EW_NEIGH_MAX 32768
 
 struct ew_neigh_key {
 	uint32_t ip;		/* host order */

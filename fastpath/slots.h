@@ -9,6 +9,7 @@
  * for each object, ew_slots_end() once the new generation is published and
  * no worker can see the old one: slots nobody asked for are released
  * (RELEASE is called so their counters can be zeroed before reuse).
+ * Lookups are hashed: O(1) per object, O(max) per ew_slots_end().
  */
 
 #include <stdint.h>
@@ -20,6 +21,12 @@ struct ew_slots {
 	char (*key)[EW_SLOT_KEY];
 	uint8_t *used;
 	uint8_t *seen;
+	/* lookup: open addressing over key hashes, slot + 1 (0 = empty),
+	 * rebuilt by ew_slots_end(); free slots on a stack */
+	uint32_t hmask;
+	uint32_t *hidx;
+	uint32_t *free_stk;
+	unsigned int n_free;
 };
 
 int ew_slots_init(struct ew_slots *s, unsigned int max);

@@ -57,7 +57,7 @@ extern const char *const ew_drop_names[EW_DROP_MAX];
 extern const char *const ew_drop_help[EW_DROP_MAX];
 
 #define EW_MAX_PORTS	16
-#define EW_MAX_TUNNELS	4096	/* per-lcore counter slots, by tunnel slot */
+#define EW_MAX_TUNNELS	16384	/* per-lcore counter slots, by tunnel slot */
 #define EW_MAX_CLASSES	1024	/* by class slot */
 
 struct ew_port_stats {

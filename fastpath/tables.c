@@ -67,7 +67,10 @@ build_lan(struct ew_tables *t, const struct ew_config *cfg)
 	val = calloc(n + 1, sizeof(*val));
 	len = calloc(n + 1, sizeof(*len));
 	t->lan_nh = calloc(n + 1, sizeof(*t->lan_nh));
-	if (addr == NULL || val == NULL || len == NULL || t->lan_nh == NULL)
+	t->lan_l2 = rte_zmalloc("ew_lan_l2", (n + 1) * sizeof(uint64_t),
+			RTE_CACHE_LINE_SIZE);
+	if (addr == NULL || val == NULL || len == NULL || t->lan_nh == NULL ||
+			t->lan_l2 == NULL)
 		goto out;
 	n = 0;
 	for (i = 0; i < cfg->n_ifaces; i++) {
@@ -113,6 +116,10 @@ build_overlays(struct ew_tables *t, const struct ew_config *cfg,
 	t->tun = rte_zmalloc("ew_tunnels", (n_tun + 1) * sizeof(*t->tun),
 			RTE_CACHE_LINE_SIZE);
 	if (t->ov == NULL || t->tun == NULL)
+		return -1;
+	t->tun_l2 = rte_zmalloc("ew_tun_l2", (n_tun + 1) * 2 * sizeof(uint64_t),
+			RTE_CACHE_LINE_SIZE);
+	if (t->tun_l2 == NULL)
 		return -1;
 	t->n_overlays = cfg->n_overlays;
 	t->n_tunnels = n_tun;
@@ -205,10 +212,32 @@ build_overlays(struct ew_tables *t, const struct ew_config *cfg,
 		free(len);
 		if (rc != 0)
 			return -1;
-		if (t->n_local < RTE_DIM(t->local))
-			t->local[t->n_local++] = ov->addr;
 	}
 	return 0;
+}
+
+/* Our own addresses (interfaces, overlays) as /32 entries of an LPM. */
+static int
+build_local(struct ew_tables *t, const struct ew_config *cfg)
+{
+	unsigned int n = cfg->n_ifaces + cfg->n_overlays, i, k = 0;
+	uint32_t *addr = malloc((n + 1) * sizeof(*addr));
+	uint32_t *val = calloc(n + 1, sizeof(*val));
+	uint8_t *len = malloc(n + 1);
+	int rc = -1;
+
+	if (addr != NULL && val != NULL && len != NULL) {
+		for (i = 0; i < cfg->n_ifaces; i++)
+			addr[k++] = cfg->ifaces[i].address.addr;
+		for (i = 0; i < cfg->n_overlays; i++)
+			addr[k++] = cfg->overlays[i].address.addr;
+		memset(len, 32, n);
+		rc = ew_lpm_build(&t->local, addr, len, val, n);
+	}
+	free(addr);
+	free(val);
+	free(len);
+	return rc;
 }
 
 static int
@@ -329,7 +358,6 @@ ew_tables_rebuild(struct ew_config *cfg, const struct ew_tables *prev,
 		p->mac = macs[i];
 		snprintf(p->name, sizeof(p->name), "%s", ic->name);
 		t->ifx_of_port[port_ids[i]] = (int8_t)i;
-		t->local[t->n_local++] = p->addr;
 	}
 	if (prev != NULL && ew_classifier_same(prev->clf, cfg)) {
 		t->clf = ew_classifier_get(prev->clf);
@@ -342,6 +370,7 @@ ew_tables_rebuild(struct ew_config *cfg, const struct ew_tables *prev,
 	}
 	if (t->clf == NULL || build_lan(t, cfg) != 0 ||
 			build_overlays(t, cfg, tslots, rt) != 0 ||
+			build_local(t, cfg) != 0 ||
 			build_classes(t, cfg) != 0 || build_tunkeys(t) != 0 ||
 			assign_slots(t, cslots, rt) != 0) {
 		snprintf(err, errlen, "cannot build tables (out of memory, or over %d tunnels or %d classes)",
@@ -362,12 +391,15 @@ ew_tables_free(struct ew_tables *t)
 	if (t == NULL)
 		return;
 	ew_lpm_free(&t->lan);
+	ew_lpm_free(&t->local);
 	free(t->lan_nh);
 	if (t->ov != NULL)
 		for (i = 0; i < t->n_overlays; i++)
 			ew_lpm_free(&t->ov[i].fib);
 	free(t->ov);
 	rte_free(t->tun);
+	rte_free(t->tun_l2);
+	rte_free(t->lan_l2);
 	if (t->classes != NULL)
 		for (i = 0; i < t->n_classes; i++)
 			free(t->classes[i].ov);

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <rte_ether.h>
 
@@ -98,17 +99,26 @@ struct ew_tables {
 	struct ew_port ports[EW_MAX_IFACES];
 	int8_t ifx_of_port[RTE_MAX_ETHPORTS];	/* -1: not ours */
 
-	unsigned int n_local;
-	uint32_t local[EW_MAX_IFACES + 64];	/* our addresses (host order) */
+	struct ew_lpm local;		/* our addresses, /32 each */
 
 	unsigned int n_overlays;
 	struct ew_overlay *ov;
 	unsigned int n_tunnels;
 	struct ew_tunnel *tun;
+	/*
+	 * Resolved MACs per tunnel, [2 * tx]: the underlay next hop's and (VXLAN)
+	 * the peer's inside the overlay; bit 63 set = valid (a GRE tunnel's peer
+	 * word is valid with no MAC). The one mutable part of a generation: the
+	 * control thread is its only writer (aligned 8-byte stores), workers
+	 * read it with plain loads; 0 = not known, ask the neighbour table.
+	 * It saves the workers two hash lookups per encapsulated packet.
+	 */
+	uint64_t *tun_l2;
 
 	struct ew_lpm lan;		/* value: index into lan_nh */
 	struct ew_lan_nh *lan_nh;
 	unsigned int n_lan_nh;
+	uint64_t *lan_l2;		/* [n_lan_nh]: the via's MAC, as tun_l2 */
 
 	unsigned int n_classes;		/* policies; + the implicit default */
 	struct ew_class *classes;
@@ -155,15 +165,29 @@ struct ew_tables *ew_tables_rebuild(struct ew_config *cfg,
 		bool *clf_built, char *err, size_t errlen);
 void ew_tables_free(struct ew_tables *t);
 
+#define EW_L2_VALID (1ull << 63)
+
+static inline uint64_t
+ew_l2_word(const struct rte_ether_addr *mac)
+{
+	uint64_t v = 0;
+
+	memcpy(&v, mac->addr_bytes, RTE_ETHER_ADDR_LEN);
+	return v | EW_L2_VALID;
+}
+
+static inline void
+ew_l2_mac(uint64_t w, struct rte_ether_addr *mac)
+{
+	memcpy(mac->addr_bytes, &w, RTE_ETHER_ADDR_LEN);
+}
+
 static inline bool
 ew_tables_is_local(const struct ew_tables *t, uint32_t addr)
 {
-	unsigned int i;
+	uint32_t v;
 
-	for (i = 0; i < t->n_local; i++)
-		if (t->local[i] == addr)
-			return true;
-	return false;
+	return ew_lpm_lookup(&t->local, addr, &v) == 0;
 }
 
 static inline uint32_t

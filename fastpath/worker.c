@@ -209,14 +209,20 @@ ip_parse(struct ew_worker *w, struct rte_mbuf *m, unsigned int ifx)
  * OUT to next hop NH. */
 static inline void
 lan_out(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
-		struct rte_ipv4_hdr *ip, unsigned int in_ifx, unsigned int out,
-		uint32_t nh)
+		struct rte_ipv4_hdr *ip, unsigned int in_ifx, unsigned int v,
+		uint32_t dst)
 {
+	const struct ew_lan_nh *lnh = &t->lan_nh[v];
+	unsigned int out = lnh->ifx;
+	uint32_t nh = lnh->via ? lnh->via : dst;
+	uint64_t l2 = __atomic_load_n(&t->lan_l2[v], __ATOMIC_RELAXED);
 	struct rte_ether_addr mac;
 	struct rte_ether_hdr *eth;
 
 	ew_ip_ttl_dec(ip);
-	if (unlikely(ew_neigh_get(w->dp->neigh, out, nh, &mac) != 0)) {
+	if (likely(l2 & EW_L2_VALID)) {
+		ew_l2_mac(l2, &mac);	/* a route's via, resolved */
+	} else if (unlikely(ew_neigh_get(w->dp->neigh, out, nh, &mac) != 0)) {
 		punt(w, m, EW_PUNT_NH_PORT, out, EW_TX_NONE, 0, nh);
 		return;
 	}
@@ -263,9 +269,7 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		return;
 	}
 	if (ew_lpm_lookup(&t->lan, dst, &v) == 0) {
-		const struct ew_lan_nh *nh = &t->lan_nh[v];
-
-		lan_out(w, t, m, ip, ifx, nh->ifx, nh->via ? nh->via : dst);
+		lan_out(w, t, m, ip, ifx, v, dst);
 		return;
 	}
 	ihl = (ip->version_ihl & 0xf) * 4u;
@@ -295,6 +299,7 @@ lan_overlay(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	const struct ew_tunnel *tu;
 	const struct ew_overlay *ov;
 	struct rte_ether_addr nh_mac, peer_mac;
+	uint64_t l2a, l2b;
 	int txi;
 
 	hash = ew_flow_hash(ip, len);
@@ -321,7 +326,12 @@ lan_overlay(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	mss_clamp(ip, len, ov->mss);
 	ew_ip_ttl_dec(ip);
 
-	if (unlikely(ew_neigh_get(w->dp->neigh, tu->ifx, tu->nh, &nh_mac) != 0 ||
+	l2a = __atomic_load_n(&t->tun_l2[2 * txi], __ATOMIC_RELAXED);
+	l2b = __atomic_load_n(&t->tun_l2[2 * txi + 1], __ATOMIC_RELAXED);
+	if (likely(l2a & l2b & EW_L2_VALID)) {
+		ew_l2_mac(l2a, &nh_mac);
+		ew_l2_mac(l2b, &peer_mac);
+	} else if (unlikely(ew_neigh_get(w->dp->neigh, tu->ifx, tu->nh, &nh_mac) != 0 ||
 			(tu->encap == EW_ENCAP_VXLAN &&
 			 ew_neigh_get(w->dp->neigh, EW_SCOPE_OV | tu->id, tu->peer,
 					&peer_mac) != 0))) {
@@ -387,8 +397,7 @@ inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	/* clamp SYNs coming out of the overlay too, so the LAN host's
 	 * segments towards the overlay fit without a PMTU round trip */
 	mss_clamp(ip, rte_pktmbuf_data_len(m), t->ov[t->tun[txi].ox].mss);
-	lan_out(w, t, m, ip, ifx, t->lan_nh[v].ifx,
-			t->lan_nh[v].via ? t->lan_nh[v].via : dst);
+	lan_out(w, t, m, ip, ifx, v, dst);
 }
 
 static inline void

@@ -2,6 +2,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 # Installs every Debian package edgeway needs to build, test and demo.
 # Idempotent; prints nothing when everything is already installed.
+#   scripts/setup.sh          what build, test and demo need
+#   scripts/setup.sh bench    that, plus the benchmarks' peers and plotting
 set -euo pipefail
 
 PKGS=(
@@ -13,6 +15,9 @@ PKGS=(
 	iproute2 iputils-ping iperf3 tcpdump tshark nftables ethtool python3-scapy
 	procps psmisc clang libclang-rt-14-dev
 )
+if [ "${1:-}" = bench ]; then
+	PKGS+=(openvswitch-switch-dpdk gnuplot-nox valgrind)
+fi
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "setup.sh: must run as root (apt-get)" >&2

@@ -26,7 +26,7 @@ for _d in (os.environ.get("EDGEWAY_PB2_DIR"), _here,
         break
 import edgeway_pb2 as pb  # noqa: E402
 
-MAX_FRAME = 4 << 20
+MAX_FRAME = 16 << 20
 
 
 class EdgewayError(Exception):
@@ -128,10 +128,14 @@ class Client:
         getattr(r, "del").overlay.name = name
         return self.call(r).generation
 
-    def add_tunnel(self, overlay, name, wan, remote, peer):
+    def add_tunnel(self, overlay, name, wan, remote, peer, probe="",
+                   peer_mac=""):
+        """probe: stamp (default), icmp or none; peer_mac: a static inner
+        MAC for a VXLAN peer (default: ARP inside the tunnel)."""
         r = pb.Request()
         t = r.add.tunnel
         t.overlay, t.name, t.wan, t.remote, t.peer = overlay, name, wan, remote, peer
+        t.probe, t.peer_mac = probe, peer_mac
         return self.call(r).generation
 
     def del_tunnel(self, overlay, name):
@@ -159,6 +163,17 @@ class Client:
     def del_class(self, name):
         r = pb.Request()
         getattr(getattr(r, "del"), "class").name = name
+        return self.call(r).generation
+
+    def batch(self, requests):
+        """Several change requests (as built for call(): add, del, update,
+        set_class_overlays) applied as one: one validation, one generation,
+        or nothing if any fails."""
+        r = pb.Request()
+        for q in requests:
+            c = r.batch.changes.add()
+            op = q.WhichOneof("op")
+            getattr(c, op).CopyFrom(getattr(q, op))
         return self.call(r).generation
 
     def set_class_overlays(self, name, overlays):

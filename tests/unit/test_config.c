@@ -140,7 +140,7 @@ static void
 t_unknown_key(void **state)
 {
 	expect_error(edit(7, "    address: 10.1.0.1/24\n    colour: red\n"),
-		"t.yaml:8:5: error: interface: unknown key 'colour' (expected one of: name, role, device, address, gateway, mtu, routes)");
+		"t.yaml:8:5: error: interface: unknown key 'colour' (expected one of: name, role, device, address, gateway, mtu, routes, neighbors)");
 }
 
 static void
@@ -196,6 +196,43 @@ t_duplicate_id(void **state)
 	expect_error(append(
 		"  - { name: silver, id: 100, encap: gre, address: 169.254.200.1/24 }\n"),
 		"t.yaml:22:5: error: overlay 'silver': id 100 already used by overlay 'gold'");
+}
+
+static void
+t_overlay_subnets(void **state)
+{
+	/* nested, adjacent and disjoint subnets; declared out of address order */
+	const char *more =
+		"  - { name: o2, id: 2, encap: gre, address: 169.254.8.1/24 }\n"	/* 22 */
+		"  - { name: o3, id: 3, encap: gre, address: 169.254.0.1/21 }\n"	/* 23 */
+		"  - { name: o4, id: 4, encap: gre, address: 169.254.9.1/24 }\n"	/* 24 */
+		"  - { name: o5, id: 5, encap: gre, address: 169.254.0.0/16 }\n"	/* 25 */
+		"  - { name: o6, id: 6, encap: gre, address: 169.254.7.1/24 }\n";	/* 26 */
+	struct ew_diag d;
+	struct ew_config *c;
+	const char *s = append(more);
+	unsigned int i, n25 = 0;
+
+	/* gold is 169.254.100.1/24; o5 (a /16) covers everything */
+	expect_error(s, "t.yaml:25:5: error: overlay 'o5': subnet 169.254.0.0/16 overlaps overlay 'gold'");
+	expect_error(s, "t.yaml:26:5: error: overlay 'o6': subnet 169.254.7.1/24 overlaps overlay 'o5'");
+	assert_null(ew_config_load_string("t.yaml", s, strlen(s), &d));
+	for (i = 0; i < d.n && i < EW_DIAG_MAX; i++) {
+		n25 += strstr(d.msg[i], "t.yaml:25:") != NULL;
+		/* o2 and o4 overlap only o5, which is reported against them */
+		assert_null(strstr(d.msg[i], "t.yaml:22:"));
+		assert_null(strstr(d.msg[i], "t.yaml:24:"));
+	}
+	assert_true(n25 >= 1);
+	/* without o5 and o6 the rest is disjoint and loads */
+	s = append("  - { name: o2, id: 2, encap: gre, address: 169.254.8.1/24 }\n"
+			"  - { name: o3, id: 3, encap: gre, address: 169.254.0.1/21 }\n"
+			"  - { name: o4, id: 4, encap: gre, address: 169.254.9.1/24 }\n");
+	c = ew_config_load_string("t.yaml", s, strlen(s), &d);
+	if (c == NULL)
+		ew_diag_print(&d, stderr);
+	assert_non_null(c);
+	ew_config_free(c);
 }
 
 static void
@@ -299,7 +336,7 @@ t_too_big(void **state)
 	big[n] = '\0';
 	assert_null(ew_config_load_string("t.yaml", big, n, &d));
 	assert_string_equal(d.msg[0],
-		"t.yaml:1:1: error: file is 1048586 bytes, larger than the 1048576 byte limit");
+		"t.yaml:1:1: error: file is 8388618 bytes, larger than the 8388608 byte limit");
 	free(big);
 }
 
@@ -313,6 +350,66 @@ t_control_chars(void **state)
 		"t.yaml:2:20: error: control.socket: contains a control character (0x01)");
 	expect_error(edit(6, "    device: \"net_null0\\tx\"\n"),
 		"t.yaml:6:13: error: interface device: contains a control character (0x09)");
+}
+
+static void
+t_static_neighbors(void **state)
+{
+	struct ew_diag d;
+	struct ew_config *c, *c2;
+	char *saved;
+	const char *s = edit(12, "    gateway: 198.51.100.254\n"
+			"    neighbors:\n"
+			"      - { address: 198.51.100.254, mac: \"02:AA:bb:00:00:01\" }\n");
+
+	c = ew_config_load_string("t.yaml", s, strlen(s), &d);
+	if (c == NULL)
+		ew_diag_print(&d, stderr);
+	assert_non_null(c);
+	assert_int_equal(c->ifaces[1].n_neighbors, 1);
+	assert_int_equal(c->ifaces[1].neighbors[0].mac[1], 0xaa);
+	assert_false(c->overlays[0].tunnels[0].peer_mac_set);
+	/* survives save and load */
+	saved = ew_config_save(c);
+	c2 = ew_config_load_string("s.yaml", saved, strlen(saved), &d);
+	assert_non_null(c2);
+	assert_int_equal(c2->ifaces[1].n_neighbors, 1);
+	assert_memory_equal(c2->ifaces[1].neighbors[0].mac, c->ifaces[1].neighbors[0].mac, 6);
+	ew_config_free(c2);
+	free(saved);
+	ew_config_free(c);
+
+	s = edit(19, "      - { name: to-b, wan: inet, remote: 203.0.113.2, peer: 169.254.100.2, peer_mac: 02:00:00:00:00:02 }\n");
+	c = ew_config_load_string("t.yaml", s, strlen(s), &d);
+	assert_non_null(c);
+	assert_true(c->overlays[0].tunnels[0].peer_mac_set);
+	saved = ew_config_save(c);
+	c2 = ew_config_load_string("s.yaml", saved, strlen(saved), &d);
+	assert_non_null(c2);
+	assert_true(c2->overlays[0].tunnels[0].peer_mac_set);
+	assert_int_equal(c2->overlays[0].tunnels[0].peer_mac[5], 2);
+	ew_config_free(c2);
+	free(saved);
+	ew_config_free(c);
+
+	expect_error(edit(12, "    neighbors: [ { address: 198.51.100.9, mac: 01:00:5e:00:00:01 } ]\n"),
+		"t.yaml:12:48: error: neighbor mac: '01:00:5e:00:00:01' is not a unicast MAC address (aa:bb:cc:dd:ee:ff)");
+	expect_error(edit(12, "    neighbors: [ { address: 198.51.100.9, mac: 02:00:00:00:00 } ]\n"),
+		"t.yaml:12:48: error: neighbor mac: '02:00:00:00:00' is not a unicast MAC address (aa:bb:cc:dd:ee:ff)");
+	expect_error(edit(12, "    neighbors: [ { address: 10.9.0.9, mac: 02:00:00:00:00:09 } ]\n"),
+		"t.yaml:12:18: error: interface 'inet': neighbor 10.9.0.9 is not a host on 198.51.100.1/24");
+	expect_error(edit(12, "    neighbors: [ { address: 198.51.100.9, mac: 02:00:00:00:00:09 },\n"
+			"      { address: 198.51.100.9, mac: 02:00:00:00:00:08 } ]\n"),
+		"t.yaml:13:7: error: interface 'inet': neighbor 198.51.100.9 listed twice (first at line 12)");
+	expect_error("node: { name: a }\n"
+			"interfaces:\n"
+			"  - { name: l, role: lan, device: d, address: 10.0.0.1/24 }\n"
+			"  - { name: w, role: wan, device: e, address: 10.9.0.1/24 }\n"
+			"overlays:\n"
+			"  - name: g\n    id: 5\n    encap: gre\n    address: 169.254.5.1/24\n"
+			"    tunnels:\n"
+			"      - { name: t, wan: w, remote: 10.9.0.2, peer: 169.254.5.2, peer_mac: 02:00:00:00:00:02 }\n",
+		"t.yaml:11:9: error: tunnel 't': peer_mac is for VXLAN tunnels (GRE carries no Ethernet header)");
 }
 
 static void
@@ -372,6 +469,7 @@ main(void)
 		cmocka_unit_test(t_bad_cidr),
 		cmocka_unit_test(t_duplicate_name),
 		cmocka_unit_test(t_duplicate_id),
+		cmocka_unit_test(t_overlay_subnets),
 		cmocka_unit_test(t_duplicate_key),
 		cmocka_unit_test(t_missing_key),
 		cmocka_unit_test(t_dangling_tunnel_wan),
@@ -383,6 +481,7 @@ main(void)
 		cmocka_unit_test(t_names),
 		cmocka_unit_test(t_too_big),
 		cmocka_unit_test(t_control_chars),
+		cmocka_unit_test(t_static_neighbors),
 		cmocka_unit_test(t_missing_file),
 		cmocka_unit_test(t_many_errors),
 		cmocka_unit_test(t_addr_helpers),

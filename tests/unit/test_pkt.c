@@ -314,6 +314,62 @@ t_lpm(void **state)
 	assert_int_equal(ew_lpm_build(&l, addr, len, val, 2), -1);	/* duplicate */
 }
 
+/* Random tables against a brute-force longest match. */
+static void
+t_lpm_random(void **state)
+{
+	enum { N = 3000, Q = 20000 };
+	static uint32_t addr[N], val[N];
+	static uint8_t len[N];
+	struct ew_lpm l;
+	uint32_t seed = 12345, n, i, q;
+
+	for (int round = 0; round < 20; round++) {
+		n = 0;
+		while (n < (round < 10 ? (uint32_t)round * 3 + 1 : N)) {
+			uint8_t pl;
+			uint32_t a, k;
+
+			seed = seed * 1103515245 + 12345;
+			pl = (uint8_t)((seed >> 8) % 33);
+			seed = seed * 1103515245 + 12345;
+			/* cluster in 10/8 so prefixes nest */
+			a = (0x0a000000 | (seed & 0x00ffffff)) & ew_prefix_mask(pl);
+			for (k = 0; k < n; k++)
+				if (addr[k] == a && len[k] == pl)
+					break;
+			if (k < n)
+				continue;
+			addr[n] = a;
+			len[n] = pl;
+			val[n] = n;
+			n++;
+		}
+		assert_int_equal(ew_lpm_build(&l, addr, len, val, n), 0);
+		for (q = 0; q < (round < 10 ? 2000u : 300u); q++) {
+			uint32_t ip, v = UINT32_MAX, best = UINT32_MAX;
+			int bl = -1;
+
+			seed = seed * 1103515245 + 12345;
+			ip = (seed & 1) ? (0x0a000000 | (seed >> 8)) : seed;
+			for (i = 0; i < n; i++)
+				if ((ip & ew_prefix_mask(len[i])) == addr[i] &&
+						(int)len[i] > bl) {
+					bl = len[i];
+					best = val[i];
+				}
+			if (bl < 0) {
+				assert_int_equal(ew_lpm_lookup(&l, ip, &v), -1);
+			} else {
+				assert_int_equal(ew_lpm_lookup(&l, ip, &v), 0);
+				assert_int_equal(v, best);
+			}
+		}
+		ew_lpm_free(&l);
+	}
+	(void)Q;
+}
+
 static void
 t_tables(void **state)
 {
@@ -781,6 +837,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(t_ipv4_check),
 		cmocka_unit_test(t_ttl_dec),
 		cmocka_unit_test(t_lpm),
+		cmocka_unit_test(t_lpm_random),
 		cmocka_unit_test_setup_teardown(t_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_vxlan_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_gre_round_trip, setup, teardown),
