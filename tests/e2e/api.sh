@@ -57,6 +57,50 @@ check "update class (new rule, same priority)" quiet ctl update class video over
 check "the class kept its place and has the new rule" \
 	[ "$(ctl --json show classes | js '(d["classes"][0]["name"], d["classes"][0]["match"][0]["dst_port"])')" = "('video', '6000')" ]
 
+# static peer MAC and probe kind through the console, and back in save
+check "add tunnel with probe and a static peer MAC" \
+	quiet ctl add tunnel gold t3 wan inet remote 203.0.113.3 peer 169.254.100.9 probe none peer-mac 02:00:00:00:aa:01
+check "save has them" grep -q "name: t3, wan: inet, remote: 203.0.113.3, peer: 169.254.100.9, probe: none, peer_mac: \"02:00:00:00:aa:01\"" <<<"$(ctl save)"
+check "show tunnels has the peer MAC" \
+	[ "$(ctl --json show tunnels gold | js '[t["peer_mac"] for t in d["tunnels"] if t["name"]=="t3"][0]')" = 02:00:00:00:aa:01 ]
+out=$(ctl add tunnel gold t4 wan inet remote 203.0.113.4 peer 169.254.100.10 peer-mac ff:ff:ff:ff:ff:ff 2>&1); rc=$?
+check "a broadcast peer MAC is refused" [ "$rc" -eq 2 ] && grep -q "peer_mac: 'ff:ff:ff:ff:ff:ff' is not a unicast MAC" <<<"$out"
+out=$(ctl add tunnel silver t4 wan inet remote 203.0.113.4 peer 169.254.200.10 peer-mac 02:00:00:00:aa:02 2>&1); rc=$?
+check "a peer MAC on a GRE tunnel is refused" [ "$rc" -eq 2 ] && grep -q "peer_mac is for VXLAN tunnels" <<<"$out"
+check "del tunnel t3" quiet ctl del tunnel gold t3
+
+# a batch: all of it in one generation, or none of it
+cat >"$LAB_DIR/batch.py" <<'EOF2'
+import sys
+sys.path.insert(0, sys.argv[2])
+from edgeway_client import Client, EdgewayError, pb
+def route(op, prefix):
+    r = pb.Request()
+    o = getattr(r, op).route
+    o.overlay, o.prefix, o.via = "silver", prefix, "t2"
+    return r
+with Client(sys.argv[1]) as c:
+    g0 = c.show("stats").stats.generation
+    c.batch([route("add", "10.%d.0.0/16" % (40 + i)) for i in range(20)])
+    g1 = c.show("stats").stats.generation
+    n1 = len(c.show("routes", "silver").routes)
+    try:
+        c.batch([route("add", "10.70.0.0/16"), route("del", "10.99.0.0/16")])
+        print("bad batch accepted")
+    except EdgewayError as e:
+        print("refused:", e)
+    n2 = len(c.show("routes", "silver").routes)
+    c.batch([route("del", "10.%d.0.0/16" % (40 + i)) for i in range(20)])
+    print("generations %d routes %d after-refusal %d left %d"
+          % (g1 - g0, n1, n2, len(c.show("routes", "silver").routes)))
+EOF2
+out=$(/usr/bin/python3 "$LAB_DIR/batch.py" "$LAB_DIR/a.sock" "$LAB_TOP/control/python" 2>&1)
+echo "$out" | sed 's/^/INFO: /'
+check "a batch of 20 route adds is one generation" grep -q "generations 1 routes 21 " <<<"$out"
+check "a batch with one bad change is refused whole, naming the change" \
+	grep -q "refused:.*batch change 1: " <<<"$out" && grep -q "after-refusal 21 " <<<"$out"
+check "a batch of deletes" grep -q "left 1$" <<<"$out"
+
 # only what changed is rebuilt: routes and re-steering reuse the classifier
 b0=$(ctl --json show stats | js 'd["classifier_builds"]')
 ctl add route silver 10.5.0.0/16 via t2 >/dev/null
