@@ -216,7 +216,18 @@ build_overlays(struct ew_tables *t, const struct ew_config *cfg,
 	return 0;
 }
 
-/* Our own addresses (interfaces, overlays) as /32 entries of an LPM. */
+static void
+near_add(struct ew_tables *t, uint32_t addr, uint8_t len)
+{
+	uint32_t o, first = addr >> 24, last;
+
+	last = len >= 8 ? first : (first | (0xffu >> len));
+	for (o = len >= 8 ? first : first & ~(0xffu >> len); o <= last; o++)
+		t->near[o >> 6] |= 1ull << (o & 63);
+}
+
+/* Our own addresses (interfaces, overlays) as /32 entries of an LPM, and
+ * the first octets that may be local or LAN-routed (t->near). */
 static int
 build_local(struct ew_tables *t, const struct ew_config *cfg)
 {
@@ -233,6 +244,11 @@ build_local(struct ew_tables *t, const struct ew_config *cfg)
 			addr[k++] = cfg->overlays[i].address.addr;
 		memset(len, 32, n);
 		rc = ew_lpm_build(&t->local, addr, len, val, n);
+		for (i = 0; i < n; i++)
+			near_add(t, addr[i], 32);
+		for (i = 0; i < t->lan.n; i++)
+			near_add(t, t->lan.e[i].addr,
+					(uint8_t)__builtin_popcount(t->lan.e[i].mask));
 	}
 	free(addr);
 	free(val);

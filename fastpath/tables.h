@@ -100,6 +100,8 @@ struct ew_tables {
 	int8_t ifx_of_port[RTE_MAX_ETHPORTS];	/* -1: not ours */
 
 	struct ew_lpm local;		/* our addresses, /32 each */
+	uint64_t near[4];		/* bit per first octet: some local address
+					 * or LAN route is in that /8 */
 
 	unsigned int n_overlays;
 	struct ew_overlay *ov;
@@ -180,6 +182,13 @@ static inline void
 ew_l2_mac(uint64_t w, struct rte_ether_addr *mac)
 {
 	memcpy(mac->addr_bytes, &w, RTE_ETHER_ADDR_LEN);
+}
+
+/* False: DST is neither one of our addresses nor LAN-routed. */
+static inline bool
+ew_tables_near(const struct ew_tables *t, uint32_t dst)
+{
+	return (t->near[dst >> 30] >> ((dst >> 24) & 63)) & 1;
 }
 
 static inline bool

@@ -250,13 +250,17 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	uint32_t dst, v, ihl, len;
 	uint16_t sport = 0, dport = 0;
 	unsigned int n;
+	bool near;
 
 	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
 	ip = ip_parse(w, m, ifx);
 	if (ip == NULL)
 		return;
 	dst = rte_be_to_cpu_32(ip->dst_addr);
-	if (unlikely(ew_tables_is_local(t, dst))) {
+	/* most LAN traffic leaves by an overlay: one bit rules out both
+	 * lookups for destinations in no /8 we have an address or route in */
+	near = ew_tables_near(t, dst);
+	if (unlikely(near && ew_tables_is_local(t, dst))) {
 		punt(w, m, EW_PUNT_LOCAL, ifx, EW_TX_NONE, 0, 0);
 		return;
 	}
@@ -268,7 +272,7 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		drop_icmp(w, m, ifx, EW_DROP_TTL, EW_TX_NONE, 11, 0, 0);
 		return;
 	}
-	if (ew_lpm_lookup(&t->lan, dst, &v) == 0) {
+	if (near && ew_lpm_lookup(&t->lan, dst, &v) == 0) {
 		lan_out(w, t, m, ip, ifx, v, dst);
 		return;
 	}

@@ -314,6 +314,26 @@ t_lpm(void **state)
 	assert_int_equal(ew_lpm_build(&l, addr, len, val, 2), -1);	/* duplicate */
 }
 
+/* The header sum against DPDK's, on random headers with options. */
+static void
+t_hdr_sum(void **state)
+{
+	uint8_t b[60];
+	uint32_t seed = 7, i, k, ihl;
+
+	for (i = 0; i < 20000; i++) {
+		for (k = 0; k < sizeof(b); k++) {
+			seed = seed * 1103515245 + 12345;
+			b[k] = (uint8_t)(seed >> 16);
+			if (i % 7 == 0)
+				b[k] |= 0xf0;	/* many carries */
+		}
+		ihl = 20 + 4 * (i % 11);
+		assert_int_equal(ew_ipv4_hdr_sum((const struct rte_ipv4_hdr *)b, ihl),
+				rte_raw_cksum(b, ihl));
+	}
+}
+
 /* Random tables against a brute-force longest match. */
 static void
 t_lpm_random(void **state)
@@ -376,6 +396,16 @@ t_tables(void **state)
 	uint32_t v;
 
 	assert_int_equal(A.t->n_tunnels, 2);
+	/* local addresses and LAN routes; near is a superset, by /8 */
+	assert_true(ew_tables_is_local(A.t, 0x0a010001));	/* lan0 */
+	assert_true(ew_tables_is_local(A.t, 0xa9fec801));	/* silver */
+	assert_false(ew_tables_is_local(A.t, 0x0a010002));
+	assert_true(ew_tables_near(A.t, 0x0a010001));
+	assert_true(ew_tables_near(A.t, 0xc6336401));	/* inet */
+	assert_true(ew_tables_near(A.t, 0xa9fe6401));	/* gold */
+	assert_true(ew_tables_near(A.t, 0x0a7f0000));	/* same /8 as lan0 */
+	assert_false(ew_tables_near(A.t, 0xac100001));	/* 172.16.0.1 */
+	assert_false(ew_tables_near(A.t, 0x0b000001));
 	assert_int_equal(A.t->tun[0].nh, 0xc6336402);	/* on-link: direct */
 	assert_int_equal(A.t->tun[1].nh, 0xcb00717e);	/* off-link: gateway */
 	assert_int_equal(ew_tunnel_find(A.t, EW_ENCAP_VXLAN, 100, 0xc6336402), 0);
@@ -838,6 +868,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(t_ttl_dec),
 		cmocka_unit_test(t_lpm),
 		cmocka_unit_test(t_lpm_random),
+		cmocka_unit_test(t_hdr_sum),
 		cmocka_unit_test_setup_teardown(t_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_vxlan_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_gre_round_trip, setup, teardown),
