@@ -330,21 +330,21 @@ teardown(struct ew_daemon *d)
 	ew_slots_fini(&d->cslots);
 }
 
-int
-ew_daemon_run(const char *prog, struct ew_config *cfg)
+struct ew_daemon *
+ew_daemon_start(const char *prog, struct ew_config *cfg)
 {
 	struct ew_daemon *d;
 	char *argv[EAL_ARGV_MAX], lcores[64], prefix[EW_NAME_MAX + 32];
 	struct ew_tables *t;
 	char err[256];
 	unsigned int i, lcore, n;
-	int argc, rc = 1;
+	int argc;
 	sigset_t ss;
 
 	d = calloc(1, sizeof(*d));
 	if (d == NULL) {
 		ew_config_free(cfg);
-		return 1;
+		return NULL;
 	}
 	/* Signals are taken by the event loop; keep DPDK's threads (which
 	 * inherit this mask) from getting them. */
@@ -365,7 +365,7 @@ ew_daemon_run(const char *prog, struct ew_config *cfg)
 				"no reason given");
 		ew_config_free(cfg);
 		free(d);
-		return 1;
+		return NULL;
 	}
 	pthread_sigmask(SIG_UNBLOCK, &ss, NULL);
 
@@ -445,24 +445,45 @@ ew_daemon_run(const char *prog, struct ew_config *cfg)
 	LOG(INFO, "node '%s': %u interfaces, %u overlays, %u tunnels, %u workers: running\n",
 			t->cfg->node_name, t->n_ports, t->n_overlays, t->n_tunnels,
 			n);
-
-	rc = event_loop(d) == 0 ? 0 : 1;
-
-	d->dp.stop = true;
-	rte_eal_mp_wait_lcore();
-	/* last words: the counters, for logs and tests */
-	ew_show_interfaces(d, stderr);
-	ew_show_tunnels(d, stderr);
-	ew_show_stats(d, stderr);
+	return d;
 out:
 	teardown(d);
 	free(d);
 	rte_eal_cleanup();
-	return rc;
+	return NULL;
 out_cfg:
 	teardown(d);
 	ew_config_free(cfg);
 	free(d);
 	rte_eal_cleanup();
-	return 1;
+	return NULL;
+}
+
+void
+ew_daemon_stop(struct ew_daemon *d, bool report)
+{
+	d->dp.stop = true;
+	rte_eal_mp_wait_lcore();
+	if (report) {
+		/* last words: the counters, for logs and tests */
+		ew_show_interfaces(d, stderr);
+		ew_show_tunnels(d, stderr);
+		ew_show_stats(d, stderr);
+	}
+	teardown(d);
+	free(d);
+	rte_eal_cleanup();
+}
+
+int
+ew_daemon_run(const char *prog, struct ew_config *cfg)
+{
+	struct ew_daemon *d = ew_daemon_start(prog, cfg);
+	int rc;
+
+	if (d == NULL)
+		return 1;
+	rc = event_loop(d) == 0 ? 0 : 1;
+	ew_daemon_stop(d, true);
+	return rc;
 }

@@ -45,6 +45,13 @@ struct ew_daemon {
 
 int ew_daemon_run(const char *prog, struct ew_config *cfg);
 
+/* The same in two halves, for harnesses that drive the API without the
+ * event loop: start (EAL, ports, tables, workers; NULL on failure, CFG
+ * taken in all cases) and stop (workers joined, everything freed; REPORT
+ * prints the counters to stderr). */
+struct ew_daemon *ew_daemon_start(const char *prog, struct ew_config *cfg);
+void ew_daemon_stop(struct ew_daemon *d, bool report);
+
 /*
  * Make CFG (validated) the running configuration: one new table generation,
  * published by RCU; the old one is freed after the grace period. Takes CFG

@@ -531,6 +531,13 @@ learn(struct ew_sp *sp, uint32_t scope, uint32_t ip,
 		/* unsolicited reply for an entry we did not ask about: do not
 		 * let it overwrite what we know (ARP spoofing) */
 		return;
+	} else if (e->state == N_REACHABLE && !e->asked &&
+			!rte_is_same_ether_addr(&e->mac, mac) &&
+			sp->now_ms - e->confirmed_ms < EW_NEIGH_REACHABLE_MS) {
+		/* someone else claims a fresh entry's address by asking us:
+		 * keep the entry until it goes stale (poisoning) */
+		SP_LOG(DEBUG, "ARP: refused a new MAC for a fresh entry\n");
+		return;
 	}
 	if (e->state != N_REACHABLE || !rte_is_same_ether_addr(&e->mac, mac)) {
 		if (ew_neigh_set(sp->dp->neigh, scope, ip, mac) != 0) {

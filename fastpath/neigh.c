@@ -9,7 +9,10 @@ ew_neigh_create(const char *name, struct rte_rcu_qsbr *qs)
 {
 	struct rte_hash_parameters p = {
 		.name = name,
-		.entries = EW_NEIGH_MAX,
+		/* the slow path bounds the entries at EW_NEIGH_MAX; room to
+		 * spare so cuckoo collisions and deletions still waiting for
+		 * their grace period never make an insert fail before that */
+		.entries = EW_NEIGH_MAX * 2,
 		.key_len = sizeof(struct ew_neigh_key),
 		.hash_func = rte_hash_crc,
 		.socket_id = SOCKET_ID_ANY,

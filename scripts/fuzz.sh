@@ -16,16 +16,16 @@ if [ ! -f build-fuzz/build.ninja ]; then
 	CC=clang meson setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined \
 		-Db_lundef=false --buildtype=debugoptimized >/dev/null || exit 1
 fi
-ninja -C build-fuzz tests/fuzz/fuzz_packet tests/fuzz/fuzz_config >/dev/null || exit 1
+ninja -C build-fuzz tests/fuzz/fuzz_packet tests/fuzz/fuzz_config tests/fuzz/fuzz_api >/dev/null || exit 1
 mkdir -p build-fuzz/crashes
 rc=0
-for h in packet config; do
+for h in packet config api; do
 	mkdir -p "build-fuzz/corpus/$h"
 	cp -n tests/fuzz/corpus/$h/* "build-fuzz/corpus/$h/" 2>/dev/null
 	# DPDK's own start-up allocations are not leaks of ours: leak checks
 	# only where no EAL runs
 	leaks=1
-	[ $h = packet ] && leaks=0
+	[ $h = config ] || leaks=0
 	ASAN_OPTIONS=detect_leaks=$leaks build-fuzz/tests/fuzz/fuzz_$h \
 		-max_total_time="$secs" -max_len=4096 -timeout=10 \
 		-artifact_prefix="build-fuzz/crashes/$h-" "build-fuzz/corpus/$h" \
@@ -38,6 +38,6 @@ for h in packet config; do
 		grep -a -E 'ERROR|SUMMARY|abort|accounting' "build-fuzz/fuzz_$h.log" | head -5
 		ls build-fuzz/crashes/ | sed 's/^/  crash: /'
 	fi
-	rm -rf /var/run/dpdk/ewfuzz-*
+	rm -rf /var/run/dpdk/ewfuzz-* /var/run/dpdk/ewfzapi-* /tmp/ewfzapi-*.sock
 done
 exit $rc

@@ -6,7 +6,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out=$("$top/scripts/fuzz.sh" 20 2>&1); rc=$?
 echo "$out" | sed 's/^/INFO: /'
-for h in packet config; do
+for h in packet config api; do
 	if grep -q "^fuzz_$h: 20s, exit 0: .*DONE" <<<"$out"; then
 		echo "PASS: fuzz_$h ran 20 s without a crash"
 	else

@@ -72,8 +72,7 @@ def main(argv):
             if encap == "vxlan" else ""
         w("    tunnels: [ { name: t, wan: inet, remote: %s, peer: 169.254.%d.%d, probe: none%s } ]"
           % (remote(o), o // 64, (o % 64) * 4 + 2, mac))
-        rts = ["172.%d.%d.0/24" % (16 + i // 256, i % 256)
-               for i in range(o, n_rt, n_ov)]
+        rts = [route_prefix(i) for i in range(o, n_rt, n_ov)]
         if rts:
             w("    routes:")
             for p in rts:
@@ -84,10 +83,17 @@ def main(argv):
         w("    overlays: [ov%d, ov%d]" % (c % n_ov, (c + 1) % n_ov))
         w("    match:")
         for r in range(per_cls):
-            w('      - { proto: udp, dst: 172.0.0.0/8, dst_port: "%d" }'
+            w('      - { proto: udp, dst: 172.0.0.0/7, dst_port: "%d" }'
               % (10000 + 10 * c + r))
     w("  - { name: default, overlays: [ov0] }")
     print("\n".join(out))
+
+
+def route_prefix(i):
+    """Route I: the I-th /24 from 172.16.0.0 (up to 173.151.159.0/24 for
+    100,000 routes; the class rules match 172.0.0.0/7)."""
+    a = 0xac100000 + i * 256
+    return "%d.%d.%d.0/24" % (a >> 24, (a >> 16) & 255, (a >> 8) & 255)
 
 
 def remote(o):
@@ -109,17 +115,17 @@ def ovs_flows(argv):
     prio = 60000
     for c in range(n_cls):
         for r in range(per_cls):
-            w("table=0,priority=%d,udp,nw_dst=172.0.0.0/8,tp_dst=%d,"
+            w("table=0,priority=%d,udp,nw_dst=172.0.0.0/7,tp_dst=%d,"
               "actions=load:%d->NXM_NX_REG0[],resubmit(,1)"
               % (prio, 10000 + 10 * c + r, c % n_ov))
             prio -= 1
     w("table=0,priority=1,ip,actions=load:0->NXM_NX_REG0[],resubmit(,1)")
     for i in range(n_rt):
         o = i % n_ov
-        w("table=1,priority=24,ip,reg0=%d,nw_dst=172.%d.%d.0/24,"
+        w("table=1,priority=24,ip,reg0=%d,nw_dst=%s,"
           "actions=mod_dl_src:02:00:00:00:00:01,"
           "mod_dl_dst:02:00:00:01:%02x:%02x,dec_ttl,output:%d"
-          % (o, 16 + i // 256, i % 256, o // 256, o % 256, 100 + o))
+          % (o, route_prefix(i), o // 256, o % 256, 100 + o))
     w("table=1,priority=0,actions=drop")
     print("\n".join(out))
 

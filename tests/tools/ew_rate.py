@@ -26,7 +26,7 @@ def sample(c):
 
 
 def main(sock, out_if, secs):
-    with Client(sock) as c:
+    with Client(sock, timeout=60) as c:
         t0, a = sample(c)
         time.sleep(float(secs))
         t1, b = sample(c)

@@ -5,7 +5,8 @@
     mkpcap.py lan|wan SIZES FLOWS OUT.pcap [OVERLAYS ROUTES]
 
 lan: UDP from LAN hosts (10.1.x.y) to FLOWS distinct destinations in the
-     routed space of the bench layout (route i = 172.16.0.0/24 + i, on
+     routed space of the bench layout (route i = the i-th /24 from
+     172.16.0.0, on
      overlay i % OVERLAYS, default 64 and 10,000 routes; flow f is in
      class f % 100, whose first overlay is class % OVERLAYS and whose rules
      match UDP
@@ -65,7 +66,7 @@ def flow(f):
     o = c % N_OVERLAYS
     k = (f // N_CLASSES) % max(N_ROUTES // N_OVERLAYS, 1)
     route = k * N_OVERLAYS + o                       # on overlay o
-    dst = 0xac100000 + route * 256 + 1 + f % 250     # 172.16.0.0 + route
+    dst = 0xac100000 + route * 256 + 1 + f % 250     # in route's /24
     src = 0x0a010000 + 2 + f % 60000                 # 10.1.0.0/16 hosts
     return src, dst, 1024 + f % 50000, 10000 + 10 * c + r, o
 

@@ -1,0 +1,272 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The slow path's neighbour table against hostile ARP: unsolicited and
+ * gratuitous replies, poisoning of fresh entries, static entries, and the
+ * table's bound with eviction (issue 7). ARP frames go through
+ * ew_sp_handle() as the worker would punt them; what the workers would see
+ * is read back from the lock-free neighbour hash.
+ */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <rte_arp.h>
+#include <rte_eal.h>
+#include <rte_ether.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "config/config.h"
+#include "control/slowpath.h"
+#include "fastpath/neigh.h"
+#include "fastpath/worker.h"
+
+/* lan0 is a /16 so the table can be flooded from on-link senders. */
+static const char cfg_text[] =
+	"node: { name: nb }\n"
+	"interfaces:\n"
+	"  - name: lan0\n"
+	"    role: lan\n"
+	"    device: net_null0\n"
+	"    address: 10.1.0.1/16\n"
+	"    neighbors: [ { address: 10.1.0.200, mac: \"02:00:00:00:00:c8\" } ]\n"
+	"  - { name: inet, role: wan, device: net_null1, address: 198.51.100.1/24, gateway: 198.51.100.254 }\n"
+	"overlays:\n"
+	"  - name: gold\n    id: 100\n    encap: vxlan\n    address: 169.254.100.1/24\n"
+	"    tunnels: [{ name: to-b, wan: inet, remote: 203.0.113.2, peer: 169.254.100.2 }]\n";
+
+static struct ew_dp dp;
+static struct ew_tables *t;
+static struct ew_sp *sp;
+static uint64_t now_ms;
+
+static const struct rte_ether_addr our_lan = { { 0x02, 0xee, 0, 0, 0, 0 } };
+
+static struct rte_mbuf *
+arp(uint16_t op, const struct rte_ether_addr *sha, uint32_t sip, uint32_t tip)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(dp.mp);
+	struct rte_ether_hdr *eth;
+	struct rte_arp_hdr *a;
+
+	assert_non_null(m);
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, sizeof(*eth) + sizeof(*a));
+	a = (struct rte_arp_hdr *)(eth + 1);
+	memset(eth->dst_addr.addr_bytes, 0xff, 6);
+	eth->src_addr = *sha;
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
+	a->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
+	a->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	a->arp_hlen = 6;
+	a->arp_plen = 4;
+	a->arp_opcode = rte_cpu_to_be_16(op);
+	a->arp_data.arp_sha = *sha;
+	a->arp_data.arp_sip = rte_cpu_to_be_32(sip);
+	memset(&a->arp_data.arp_tha, 0, 6);
+	a->arp_data.arp_tip = rte_cpu_to_be_32(tip);
+	memset(ew_meta(m), 0, sizeof(struct ew_meta));
+	ew_meta(m)->reason = EW_PUNT_ARP;
+	ew_meta(m)->ifx = 0;
+	ew_meta(m)->tx = EW_TX_NONE;
+	return m;
+}
+
+/* Feed one frame; drop whatever the slow path wanted to send. */
+static void
+feed(struct rte_mbuf *m)
+{
+	struct rte_mbuf *out[64];
+	unsigned int k, n;
+
+	ew_sp_handle(sp, m);
+	for (k = 0; k < t->n_ports; k++)
+		while ((n = rte_ring_dequeue_burst(dp.ctl_tx[k], (void **)out, 64, NULL)) > 0)
+			rte_pktmbuf_free_bulk(out, n);
+}
+
+static struct rte_ether_addr
+mac_n(uint32_t n)
+{
+	struct rte_ether_addr a = { { 0x02, 0x10, (uint8_t)(n >> 24),
+		(uint8_t)(n >> 16), (uint8_t)(n >> 8), (uint8_t)n } };
+	return a;
+}
+
+/* The MAC the workers see for (lan0, IP), or all zero. */
+static struct rte_ether_addr
+seen(uint32_t ip)
+{
+	struct rte_ether_addr a;
+
+	memset(&a, 0, sizeof(a));
+	if (ew_neigh_get(dp.neigh, 0, ip, &a) != 0)
+		memset(&a, 0, sizeof(a));
+	return a;
+}
+
+static void
+t_request_learns(void **state)
+{
+	struct rte_ether_addr a = mac_n(1), s;
+
+	feed(arp(RTE_ARP_OP_REQUEST, &a, 0x0a010010, 0x0a010001));
+	s = seen(0x0a010010);
+	assert_true(rte_is_same_ether_addr(&s, &a));
+}
+
+static void
+t_unsolicited_reply_ignored(void **state)
+{
+	struct rte_ether_addr a = mac_n(2), s;
+
+	/* a reply (and a gratuitous one) for an address we never asked
+	 * about creates nothing */
+	feed(arp(RTE_ARP_OP_REPLY, &a, 0x0a010020, 0x0a010001));
+	feed(arp(RTE_ARP_OP_REQUEST, &a, 0x0a010021, 0x0a010021));
+	s = seen(0x0a010020);
+	assert_true(rte_is_zero_ether_addr(&s));
+	s = seen(0x0a010021);
+	assert_true(rte_is_zero_ether_addr(&s));
+}
+
+static void
+t_poisoning_refused(void **state)
+{
+	struct rte_ether_addr good = mac_n(3), evil = mac_n(0xbad), s;
+
+	feed(arp(RTE_ARP_OP_REQUEST, &good, 0x0a010030, 0x0a010001));
+	/* someone else claims the fresh entry's address: by reply ... */
+	feed(arp(RTE_ARP_OP_REPLY, &evil, 0x0a010030, 0x0a010001));
+	/* ... by gratuitous ARP ... */
+	feed(arp(RTE_ARP_OP_REQUEST, &evil, 0x0a010030, 0x0a010030));
+	/* ... and by asking us for our address */
+	feed(arp(RTE_ARP_OP_REQUEST, &evil, 0x0a010030, 0x0a010001));
+	s = seen(0x0a010030);
+	assert_true(rte_is_same_ether_addr(&s, &good));
+	/* nor may anyone claim our own address */
+	feed(arp(RTE_ARP_OP_REQUEST, &evil, 0x0a010001, 0x0a010001));
+	s = seen(0x0a010001);
+	assert_true(rte_is_zero_ether_addr(&s));
+}
+
+static void
+t_stale_entry_may_change(void **state)
+{
+	struct rte_ether_addr old = mac_n(4), nu = mac_n(5), s;
+
+	feed(arp(RTE_ARP_OP_REQUEST, &old, 0x0a010040, 0x0a010001));
+	/* past the reachable time the host may have a new NIC */
+	now_ms += 2 * EW_NEIGH_REACHABLE_MS;
+	ew_sp_tick(sp, now_ms);
+	feed(arp(RTE_ARP_OP_REQUEST, &nu, 0x0a010040, 0x0a010001));
+	s = seen(0x0a010040);
+	assert_true(rte_is_same_ether_addr(&s, &nu));
+}
+
+static void
+t_static_entry_fixed(void **state)
+{
+	struct rte_ether_addr evil = mac_n(0xbad), want = { { 2, 0, 0, 0, 0, 0xc8 } }, s;
+
+	s = seen(0x0a0100c8);
+	assert_true(rte_is_same_ether_addr(&s, &want));
+	feed(arp(RTE_ARP_OP_REPLY, &evil, 0x0a0100c8, 0x0a010001));
+	feed(arp(RTE_ARP_OP_REQUEST, &evil, 0x0a0100c8, 0x0a010001));
+	now_ms += 10 * EW_NEIGH_REACHABLE_MS;	/* and it never ages out */
+	ew_sp_tick(sp, now_ms);
+	feed(arp(RTE_ARP_OP_REQUEST, &evil, 0x0a0100c8, 0x0a010001));
+	s = seen(0x0a0100c8);
+	assert_true(rte_is_same_ether_addr(&s, &want));
+}
+
+static void
+t_bound_and_eviction(void **state)
+{
+	struct ew_neigh_info *n = calloc(EW_NEIGH_MAX + 1, sizeof(*n));
+	unsigned int i, cnt, gw = 0, stat = 0;
+	uint32_t flood = EW_NEIGH_MAX + 500;
+
+	assert_non_null(n);
+	/* more on-link askers than the table holds */
+	for (i = 0; i < flood; i++) {
+		struct rte_ether_addr a = mac_n(0x100000 + i);
+
+		if (i % 4096 == 0)
+			ew_sp_tick(sp, ++now_ms);
+		feed(arp(RTE_ARP_OP_REQUEST, &a, 0x0a010000 + 0x1000 + i, 0x0a010001));
+	}
+	cnt = ew_sp_neighbours(sp, n, EW_NEIGH_MAX + 1);
+	assert_true(cnt <= EW_NEIGH_MAX);
+	assert_true(cnt >= EW_NEIGH_MAX - 16);
+	for (i = 0; i < cnt; i++) {
+		gw += n[i].scope == 1 && n[i].ip == 0xc63364fe;	/* pinned: a tunnel's */
+		stat += n[i].scope == 0 && n[i].ip == 0x0a0100c8;	/* static */
+	}
+	assert_int_equal(gw, 1);
+	assert_int_equal(stat, 1);
+	/* the newest asker is in, an early one was evicted */
+	{
+		struct rte_ether_addr s = seen(0x0a010000 + 0x1000 + flood - 1);
+		struct rte_ether_addr want = mac_n(0x100000 + flood - 1);
+
+		assert_true(rte_is_same_ether_addr(&s, &want));
+		s = seen(0x0a010000 + 0x1000 + 1);
+		assert_true(rte_is_zero_ether_addr(&s));
+	}
+	free(n);
+}
+
+int
+main(int argc, char **argv)
+{
+	char prefix[64], err[128];
+	char *eal[] = { argv[0], "--no-huge", "-m", "256", "--no-pci",
+		"--log-level", "*:error", prefix, NULL };
+	static const struct rte_ether_addr macs[2] = {
+		{ { 0x02, 0xee, 0, 0, 0, 0 } }, { { 0x02, 0xee, 0, 0, 0, 1 } } };
+	static const uint16_t ports[2] = { 0, 1 };
+	struct ew_config *cfg;
+	struct ew_diag d;
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(t_request_learns),
+		cmocka_unit_test(t_unsolicited_reply_ignored),
+		cmocka_unit_test(t_poisoning_refused),
+		cmocka_unit_test(t_stale_entry_may_change),
+		cmocka_unit_test(t_static_entry_fixed),
+		cmocka_unit_test(t_bound_and_eviction),
+	};
+
+	(void)argc;
+	(void)our_lan;
+	snprintf(prefix, sizeof(prefix), "--file-prefix=ewneigh-%d", (int)getpid());
+	if (rte_eal_init((int)(sizeof(eal) / sizeof(eal[0])) - 1, eal) < 0)
+		return 1;
+	dp.mp = rte_pktmbuf_pool_create("nb", 8192, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	if (dp.mp == NULL || ew_dp_init(&dp, 1, 2, err, sizeof(err)) != 0)
+		return 1;
+	cfg = ew_config_load_string("nb.yaml", cfg_text, sizeof(cfg_text) - 1, &d);
+	if (cfg == NULL) {
+		ew_diag_print(&d, stderr);
+		return 1;
+	}
+	t = ew_tables_build(cfg, macs, ports, NULL, NULL, err, sizeof(err));
+	if (t == NULL)
+		return 1;
+	dp.tables = t;
+	sp = ew_sp_create(&dp);
+	if (sp == NULL)
+		return 1;
+	ew_sp_tables_changed(sp, t);
+	now_ms = ew_now_ms();
+	ew_sp_tick(sp, now_ms);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
