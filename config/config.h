@@ -24,6 +24,8 @@
 #define EW_MAX_IFACES	16
 #define EW_MAX_EAL_ARGS	32
 #define EW_CONFIG_MAX_BYTES (8 * 1024 * 1024)	/* refuse bigger files */
+#define EW_CONFIG_MAX_DEPTH	32	/* mappings and lists nested (the schema uses 6) */
+#define EW_CONFIG_MAX_ALIASES	256
 #define EW_CLASS_MAX_OVERLAYS 32
 
 enum ew_role {

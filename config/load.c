@@ -1193,6 +1193,63 @@ set_defaults(struct ew_config *cfg)
 	cfg->monitor.hold_down_ms = 10000;
 }
 
+/*
+ * A first pass over the events, before libyaml builds the document: deep
+ * nesting makes libyaml's scanner quadratic (100,000 nested "[" took over
+ * a minute), and aliases can make a small file walk like a huge one. The
+ * schema needs a depth of 6; refuse more than EW_CONFIG_MAX_DEPTH, and more
+ * than EW_CONFIG_MAX_ALIASES aliases, at the first event past the limit.
+ * Syntax errors are left to the real load, which reports them.
+ */
+static int
+check_shape(const char *name, const char *text, size_t len, struct ew_diag *diag)
+{
+	yaml_parser_t p;
+	yaml_event_t ev;
+	unsigned int depth = 0, aliases = 0;
+	int rc = 0;
+	bool done = false;
+
+	if (!yaml_parser_initialize(&p))
+		return 0;
+	yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
+	while (!done && yaml_parser_parse(&p, &ev)) {
+		struct ew_pos pos = { ev.start_mark.line + 1, ev.start_mark.column + 1 };
+
+		switch (ev.type) {
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT:
+			if (++depth > EW_CONFIG_MAX_DEPTH) {
+				ew_diag_add(diag, name, pos, "nesting deeper than %d levels",
+						EW_CONFIG_MAX_DEPTH);
+				rc = -1;
+				done = true;
+			}
+			break;
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			depth--;
+			break;
+		case YAML_ALIAS_EVENT:
+			if (++aliases > EW_CONFIG_MAX_ALIASES) {
+				ew_diag_add(diag, name, pos, "more than %d aliases",
+						EW_CONFIG_MAX_ALIASES);
+				rc = -1;
+				done = true;
+			}
+			break;
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	return rc;
+}
+
 struct ew_config *
 ew_config_load_string(const char *name, const char *text, size_t len,
 		struct ew_diag *diag)
@@ -1221,6 +1278,11 @@ ew_config_load_string(const char *name, const char *text, size_t len,
 	}
 	if (!yaml_parser_initialize(&parser)) {
 		ew_diag_add(diag, name, (struct ew_pos){ 0, 0 }, "out of memory");
+		ew_config_free(cfg);
+		return NULL;
+	}
+	if (check_shape(name, text, len, diag) != 0) {
+		yaml_parser_delete(&parser);
 		ew_config_free(cfg);
 		return NULL;
 	}

@@ -435,7 +435,11 @@ wan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		drop(w, m, ifx, EW_DROP_OUTER_FRAG);
 		return;
 	}
-	if (ip->next_proto_id == IPPROTO_UDP && len >= ihl + 8 &&
+	if (unlikely(ip->next_proto_id == IPPROTO_UDP && len < ihl + 8)) {
+		drop(w, m, ifx, EW_DROP_RUNT);
+		return;
+	}
+	if (ip->next_proto_id == IPPROTO_UDP &&
 			(l4[2] << 8 | l4[3]) == EW_VXLAN_PORT) {
 		const uint8_t *vx = l4 + 8;
 		const struct rte_ether_hdr *in;

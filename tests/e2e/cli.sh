@@ -24,7 +24,7 @@ check "--check on a bad file: exit 2" [ "$rc" -eq 2 ]
 check "every error reported as FILE:LINE:COL: error:" \
 	[ "$(grep -cE "^$d/bad.yaml:[0-9]+:[0-9]+: error: " <<<"$out")" -eq 2 ]
 out=$("$EDGEWAYD" -c "$d/nope.yaml" --check 2>&1); rc=$?
-check "missing file: exit 2 with the reason" [ "$rc" -eq 2 ] && grep -q "cannot open: No such file" <<<"$out"
+check "missing file: exit 2 with the reason" exited_saying 2 "cannot open: No such file"
 "$EDGEWAYD" >/dev/null 2>&1; rc=$?
 check "no arguments: usage, exit 2" [ "$rc" -eq 2 ]
 

@@ -63,11 +63,12 @@ check "no stale or queue drops at A" \
 out=$($PY "$LAB_TOP/control/python/steer_example.py" "$LAB_DIR/a.sock" web 8080-8081 gold silver 2>&1)
 rc=$?
 echo "$out" | sed 's/^/INFO: /'
-check "python client adds a class and re-steers it" \
-	[ "$rc" -eq 0 ] && [ "$($CTL --json show classes | js '[c["overlays"] for c in d["classes"] if c["name"]=="web"][0]')" = "['silver']" ]
+web=$($CTL --json show classes | js '[c["overlays"] for c in d["classes"] if c["name"]=="web"][0]')
+check "python client adds a class and re-steers it (exit $rc, overlays $web)" \
+	[ "$rc:$web" = "0:['silver']" ]
 out=$($PY "$LAB_TOP/control/python/steer_example.py" "$LAB_DIR/a.sock" web2 1-2 nope gold 2>&1)
 rc=$?
-check "python client gets the daemon's refusal" [ "$rc" -eq 2 ] && grep -q "overlay 'nope' is not configured" <<<"$out"
+check "python client gets the daemon's refusal" exited_saying 2 "overlay 'nope' is not configured"
 
 ew_stop a; check "A exits 0" [ $? -eq 0 ]
 ew_stop b; check "B exits 0" [ $? -eq 0 ]

@@ -55,8 +55,9 @@ for c in interfaces tunnels overlays classes stats; do
 	check "DPDK telemetry /edgeway/$c answers with data" grep -qE '"[a-z_]+": [0-9]' <<<"$out"
 done
 out=$("$LAB_TOP/build/control/edgewayctl" -s "$LAB_DIR/a.sock" monitor count 2 2>&1); rc=$?
-check "edgewayctl monitor draws tunnels and classes" \
-	[ "$rc" -eq 0 ] && [ "$(grep -c '^gold  *to-b' <<<"$out")" -eq 2 ] && [ "$(grep -c '^default ' <<<"$out")" -eq 2 ]
+drawn="$rc:$(grep -c '^gold  *to-b' <<<"$out"):$(grep -c '^default ' <<<"$out")"
+check "edgewayctl monitor draws tunnels and classes twice (exit:tunnel rows:class rows = $drawn)" \
+	[ "$drawn" = "0:2:2" ]
 ew_stop a
 check "edgewayd exits 0 on SIGTERM" [ $? -eq 0 ]
 lab_done

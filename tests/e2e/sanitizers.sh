@@ -29,7 +29,7 @@ done
 EDGEWAYD=$top/build-asan/control/edgewayd timeout 600 bash tests/e2e/api.sh >"$dir/api.out" 2>&1
 rc=$?
 t "API e2e test with a sanitized edgewayd ($(grep -c '^PASS' "$dir/api.out") checks)" \
-	[ $rc -eq 0 ] && ! grep -q '^FAIL' "$dir/api.out"
+	bash -c "[ $rc -eq 0 ] && ! grep -q '^FAIL' '$dir/api.out'"
 reports=$(ls "$dir"/asan.* "$dir"/ubsan.* 2>/dev/null)
 t "no sanitizer reports (memory errors, leaks, undefined behaviour)" [ -z "$reports" ]
 for r in $reports; do head -30 "$r"; done

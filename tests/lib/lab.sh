@@ -117,6 +117,30 @@ ew_drop_count() {
 	ew_dump "$1" | awk -v r="$2" '$1 == r { print $2; found=1 } END { if (!found) print 0 }'
 }
 
+# For checks on the last command's exit status $rc and output $out
+# (globals): exited_saying CODE|nonzero PATTERN [PATTERN...], every
+# pattern must be in $out.
+exited_saying() {
+	local code=$1 p
+	shift
+	if [ "$code" = nonzero ]; then
+		[ "$rc" -ne 0 ] || return 1
+	else
+		[ "$rc" -eq "$code" ] || return 1
+	fi
+	for p in "$@"; do
+		grep -q -- "$p" <<<"$out" || return 1
+	done
+}
+
+# Every PATTERN is in $out.
+says() {
+	local p
+	for p in "$@"; do
+		grep -q -- "$p" <<<"$out" || return 1
+	done
+}
+
 check() {
 	local what=$1
 	shift

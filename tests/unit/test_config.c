@@ -341,6 +341,81 @@ t_too_big(void **state)
 }
 
 static void
+t_ten_megabytes(void **state)
+{
+	size_t n = 10 * 1000 * 1000;
+	char *big = malloc(n + 1);
+	struct ew_diag d;
+
+	memset(big, ' ', n);
+	memcpy(big, "node: { name: a }\n#", 19);
+	big[n] = '\0';
+	assert_null(ew_config_load_string("t.yaml", big, n, &d));
+	assert_string_equal(d.msg[0],
+		"t.yaml:1:1: error: file is 10000000 bytes, larger than the 8388608 byte limit");
+	free(big);
+}
+
+/* libyaml's scanner is quadratic in nesting depth (100,000 levels took a
+ * minute): refused at the first level past the limit, in no time. */
+static void
+t_deep_nesting(void **state)
+{
+	size_t depth = 200000, i, k = 0;
+	char *s = malloc(2 * depth + 64);
+	struct ew_diag d;
+
+	k = (size_t)sprintf(s, "node: { name: a }\ninterfaces: ");
+	for (i = 0; i < depth; i++)
+		s[k++] = '[';
+	for (i = 0; i < depth; i++)
+		s[k++] = ']';
+	s[k] = '\0';
+	assert_null(ew_config_load_string("t.yaml", s, k, &d));
+	assert_int_equal(d.n, 1);
+	assert_string_equal(d.msg[0], "t.yaml:2:44: error: nesting deeper than 32 levels");
+	k = (size_t)sprintf(s, "node: { name: a }\ninterfaces: ");
+	for (i = 0; i < depth / 4; i++)
+		k += (size_t)sprintf(s + k, "{a: ");
+	s[k] = '\0';
+	assert_null(ew_config_load_string("t.yaml", s, k, &d));
+	assert_non_null(strstr(d.msg[0], "nesting deeper than 32 levels"));
+	free(s);
+}
+
+static void
+t_aliases(void **state)
+{
+	char buf[16384];
+	size_t k;
+	int i;
+
+	/* a few aliases are fine YAML ... */
+	k = (size_t)snprintf(buf, sizeof(buf), "%s", edit(21,
+			"      - &r { prefix: 10.2.0.0/16, via: to-b }\n"));
+	assert_true(k > 0);
+	{
+		struct ew_diag d;
+		struct ew_config *c = ew_config_load_string("t.yaml", buf, k, &d);
+
+		assert_non_null(c);
+		ew_config_free(c);
+	}
+	/* ... thousands, which walk like a far bigger file, are not */
+	k = (size_t)snprintf(buf, sizeof(buf), "%sx: &x [1]\ny: [", base);
+	for (i = 0; i < 300; i++)
+		k += (size_t)snprintf(buf + k, sizeof(buf) - k, "*x, ");
+	k += (size_t)snprintf(buf + k, sizeof(buf) - k, "1]\n");
+	{
+		struct ew_diag d;
+
+		assert_null(ew_config_load_string("t.yaml", buf, k, &d));
+		assert_int_equal(d.n, 1);
+		assert_non_null(strstr(d.msg[0], "error: more than 256 aliases"));
+	}
+}
+
+static void
 t_control_chars(void **state)
 {
 	/* found by fuzz_config: it loaded, but save wrote it unreadable */
@@ -480,6 +555,9 @@ main(void)
 		cmocka_unit_test(t_semantics),
 		cmocka_unit_test(t_names),
 		cmocka_unit_test(t_too_big),
+		cmocka_unit_test(t_ten_megabytes),
+		cmocka_unit_test(t_deep_nesting),
+		cmocka_unit_test(t_aliases),
 		cmocka_unit_test(t_control_chars),
 		cmocka_unit_test(t_static_neighbors),
 		cmocka_unit_test(t_missing_file),

@@ -596,6 +596,19 @@ no_iflag(uint8_t *h)
 }
 
 static void
+first_frag(uint8_t *h)
+{
+	h[14 + 6] = 0x20;		/* outer MF */
+}
+
+static void
+later_frag(uint8_t *h)
+{
+	h[14 + 6] = 0x00;
+	h[14 + 7] = 0x10;		/* outer offset 128 bytes */
+}
+
+static void
 to_inner_a(uint8_t *h)
 {
 	/* inner destination: back to A's own LAN host, from B's LAN */
@@ -623,6 +636,12 @@ t_decap_validation(void **state)
 	rx1(&A, 1, from_b(no_iflag));
 	assert_nothing_out(&A);
 	assert_int_equal(A.st->drop[EW_DROP_VXLAN_FLAGS], before + 1);
+	/* outer fragments of tunnel traffic: dropped, never reassembled */
+	before = A.st->drop[EW_DROP_OUTER_FRAG];
+	rx1(&A, 1, from_b(first_frag));
+	rx1(&A, 1, from_b(later_frag));
+	assert_nothing_out(&A);
+	assert_int_equal(A.st->drop[EW_DROP_OUTER_FRAG], before + 2);
 	/* the real peer, to a LAN host A has not resolved: punted for ARP */
 	rx1(&A, 1, from_b(to_inner_a));
 	rte_pktmbuf_free(take_punt(&A, EW_PUNT_NH_PORT));
