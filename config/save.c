@@ -195,15 +195,15 @@ ew_config_save(const struct ew_config *cfg)
 
 			fputs("    sla: {", f);
 			if (cl->sla.latency_ms >= 0) {
-				fprintf(f, " latency_ms: %g", cl->sla.latency_ms);
+				fprintf(f, " latency_ms: %.15g", cl->sla.latency_ms);
 				sep = ",";
 			}
 			if (cl->sla.jitter_ms >= 0) {
-				fprintf(f, "%s jitter_ms: %g", sep, cl->sla.jitter_ms);
+				fprintf(f, "%s jitter_ms: %.15g", sep, cl->sla.jitter_ms);
 				sep = ",";
 			}
 			if (cl->sla.loss_pct >= 0)
-				fprintf(f, "%s loss_pct: %g", sep, cl->sla.loss_pct);
+				fprintf(f, "%s loss_pct: %.15g", sep, cl->sla.loss_pct);
 			fputs(" }\n", f);
 		}
 		if (cl->balance == EW_BALANCE_FLOW)

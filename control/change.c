@@ -328,6 +328,19 @@ class_overlays(struct ew_class_cfg *c, char *const *names, size_t n, char *err,
 	return 0;
 }
 
+/* An SLA bound from the API: the loader's ranges; 0 (proto3's "not set")
+ * leaves it unconstrained. */
+static int
+sla_ok(const char *what, double v, double max, double *out, char *err,
+		size_t errlen)
+{
+	if (!(v >= 0 && v <= max))
+		FAIL("class sla %s: %g out of range 0..%g (0: not constrained)",
+				what, v, max);
+	*out = v == 0 ? -1 : v;
+	return 0;
+}
+
 static int
 match_from(const Edgeway__Match *m, struct ew_match_cfg *r, char *err,
 		size_t errlen)
@@ -399,9 +412,13 @@ add_class(struct ew_config *cfg, const Edgeway__Class *m, char *err,
 	c.sla.latency_ms = c.sla.jitter_ms = c.sla.loss_pct = -1;
 	if (m->sla != NULL) {
 		c.sla.set = true;
-		c.sla.latency_ms = m->sla->latency_ms;
-		c.sla.jitter_ms = m->sla->jitter_ms;
-		c.sla.loss_pct = m->sla->loss_pct;
+		if (sla_ok("latency_ms", m->sla->latency_ms, 1e6, &c.sla.latency_ms,
+				err, errlen) ||
+				sla_ok("jitter_ms", m->sla->jitter_ms, 1e6,
+					&c.sla.jitter_ms, err, errlen) ||
+				sla_ok("loss_pct", m->sla->loss_pct, 100,
+					&c.sla.loss_pct, err, errlen))
+			return -1;
 	}
 	if (class_overlays(&c, m->overlays, m->n_overlays, err, errlen))
 		return -1;

@@ -113,6 +113,36 @@ check "a batch with one bad change is refused whole, naming the change" \
 	says "refused:.*batch change 1: " "after-refusal 21 "
 check "a batch of deletes" grep -q "left 1$" <<<"$out"
 
+# SLA bounds from the API: the loader's ranges, 0 = not constrained
+cat >"$LAB_DIR/sla.py" <<'EOF2'
+import sys
+sys.path.insert(0, sys.argv[2])
+from edgeway_client import Client, EdgewayError, pb
+def cls(name, **sla):
+    r = pb.Request()
+    c = getattr(r.add, "class")
+    c.name = name
+    c.overlays.append("gold")
+    m = c.match.add(); m.proto, m.dst_port = "udp", "7000"
+    for k, v in sla.items():
+        setattr(c.sla, k, v)
+    return r
+with Client(sys.argv[1]) as c:
+    try:
+        c.call(cls("huge", latency_ms=6.8e280))
+        print("huge accepted")
+    except EdgewayError as e:
+        print("huge refused:", e)
+    c.call(cls("fine", latency_ms=50))
+    y = c.save()
+    print("saved:", [l.strip() for l in y.splitlines() if "sla:" in l])
+    c.call(pb.Request(**{"del": pb.Object(**{"class": pb.Class(name="fine")})}))
+EOF2
+out=$(/usr/bin/python3 "$LAB_DIR/sla.py" "$LAB_DIR/a.sock" "$LAB_TOP/control/python" 2>&1)
+echo "$out" | sed 's/^/INFO: /'
+check "an SLA bound out of the loader's range is refused" says "huge refused:.*latency_ms: 6.8e+280 out of range"
+check "an API SLA with only latency saves only latency (0 = not constrained)" says "saved: \['sla: { latency_ms: 50 }'\]"
+
 # only what changed is rebuilt: routes and re-steering reuse the classifier
 b0=$(ctl --json show stats | js 'd["classifier_builds"]')
 ctl add route silver 10.5.0.0/16 via t2 >/dev/null
