@@ -7,8 +7,9 @@
 # every packet received was forwarded, dropped under a named reason, or
 # handed to the control thread (rx = forwarded + drops + punted, and what
 # was sent beyond the forwarded packets is the control thread's own);
-# UDP loss is covered by counted drops; RSS grew less than 4 MiB after the
-# first 10 s; the logs hold no error or warning.
+# every lost UDP packet is counted by edgeway or by the lab's kernel (input
+# backlog, receiving socket); RSS grew less than 4 MiB after the first
+# 10 s; the logs hold no error or warning.
 set -u
 . "$(dirname "$0")/../lib/lab.sh"
 . "$(dirname "$0")/../lib/topo.sh"
@@ -49,11 +50,17 @@ lab_exec hb iperf3 -s -D -p 5201 -I "$LAB_DIR/iperf1.pid" >/dev/null 2>&1
 lab_exec hb iperf3 -s -D -p 5202 -I "$LAB_DIR/iperf2.pid" >/dev/null 2>&1
 sleep 0.5
 for f in iperf1 iperf2; do [ -s "$LAB_DIR/$f.pid" ] && LAB_PIDS+=("$(cat "$LAB_DIR/$f.pid")"); done
+# where else a packet can be lost in this lab: the kernel's per-CPU input
+# backlog (veth to the af_packet socket; /proc/net/softnet_stat, all
+# namespaces) and the receiving host's UDP socket buffer
+softnet() { awk '{ s += strtonum("0x" $2) } END { print s + 0 }' /proc/net/softnet_stat; }
+rcvbuf() { ip netns exec "hb$LAB_ID" awk '/^Udp: [0-9]/ { print $6 }' /proc/net/snmp; }
 declare -A r0 p0
 for s in a b; do r0[$s]=$(account $s); p0[$s]=$(punted $s); done
-ip netns exec "ha$LAB_ID" iperf3 -c 10.2.0.10 -p 5201 -t "$SECS" -J >"$LAB_DIR/tcp.json" 2>&1 &
+sn0=$(softnet); rb0=$(rcvbuf)
+ip netns exec "ha$LAB_ID" iperf3 -c 10.2.0.10 -p 5201 -b 300M -t "$SECS" -J >"$LAB_DIR/tcp.json" 2>&1 &
 tpid=$!
-ip netns exec "ha$LAB_ID" iperf3 -c 10.2.0.10 -p 5202 -u -b 10M -l 1200 -t "$SECS" -J >"$LAB_DIR/udp.json" 2>&1 &
+ip netns exec "ha$LAB_ID" iperf3 -c 10.2.0.10 -p 5202 -u -b 10M -l 1200 -w 4M -t "$SECS" -J >"$LAB_DIR/udp.json" 2>&1 &
 upid=$!
 LAB_PIDS+=("$tpid" "$upid")
 n=$((SECS * 10 - 20))
@@ -94,9 +101,11 @@ for s in a b; do
 	[ "$ctl_sent" -ge 0 ] && [ "$ctl_sent" -le $((pu + SECS * 2 * 10 * 2 + 200)) ] && ok=1
 	check "$s: every packet received is forwarded, dropped or punted (control sent $ctl_sent)" [ "$ok" = 1 ]
 done
+sn=$(( $(softnet) - sn0 )); rb=$(( $(rcvbuf) - rb0 ))
+echo "INFO: counted losses: edgeway $alldrops, kernel input backlog $sn, host B UDP receive buffer $rb"
 ok=0
-[ "$ulost" -ge 0 ] && [ "$ulost" -le "$alldrops" ] && ok=1
-check "UDP loss ($ulost) is covered by counted drops ($alldrops)" [ "$ok" = 1 ]
+[ "$ulost" -ge 0 ] && [ "$ulost" -le $((alldrops + sn + rb)) ] && ok=1
+check "every lost UDP packet ($ulost) is counted somewhere (edgeway $alldrops + kernel $sn + host $rb)" [ "$ok" = 1 ]
 echo "INFO: RSS A ${rss_a0} -> ${rss_a1} KiB, B ${rss_b0} -> ${rss_b1} KiB"
 check "A's RSS grew less than 4 MiB after the first 10 s" [ $((rss_a1 - rss_a0)) -lt 4096 ]
 check "B's RSS grew less than 4 MiB after the first 10 s" [ $((rss_b1 - rss_b0)) -lt 4096 ]
