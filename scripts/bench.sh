@@ -443,6 +443,12 @@ bench_all() {
 	bench_multicore "${BENCH_SECS:-5}" || rc=1
 	bench_scale 10000 || rc=1
 	plots || rc=1
+	# the figures the document shows are kept with it
+	mkdir -p "$top/docs/perf"
+	for f in rate loop multicore scale scale_linux scale_rate; do
+		cp "$out/$f.csv" "$top/docs/perf/" 2>/dev/null
+	done
+	cp "$out"/*.png "$top/docs/perf/" 2>/dev/null
 	$py "$tools/perf_report.py" "$out" "$HUGE" >"$top/docs/PERFORMANCE.md" || rc=1
 	echo "== all done in $((SECONDS - t0)) s; docs/PERFORMANCE.md rewritten from $out"
 	return $rc

@@ -62,8 +62,9 @@ def main(d, huge):
     w("  control thread and the worker share nothing on the packet path, but")
     w("  they do share the CPU with everything else.")
     w()
-    w("Reproduce: `scripts/bench.sh all` (about 10 minutes; CSVs and PNGs in")
-    w("`bench-results/`), or one part: `scripts/bench.sh rate|loop|scale|multicore`.")
+    w("Reproduce: `scripts/bench.sh all` (about 5 minutes here; the CSVs and")
+    w("plots go to `bench-results/` and are copied to `docs/perf/`), or one")
+    w("part: `scripts/bench.sh rate|loop|scale|multicore`.")
     w()
 
     r = rows(d, "rate.csv")
@@ -96,7 +97,7 @@ def main(d, huge):
                 w("- %s: edgeway LAN->WAN VXLAN is **%.2f x testpmd io** (goal 0.5)"
                   " and **%.1f x OVS-DPDK** (goal 5)." % (t, e / tp, e / o))
         w()
-        w("![packet rate](../bench-results/rate.png) (in `bench-results/` after a run)")
+        w("![packet rate](perf/rate.png)")
         w()
 
     lp = rows(d, "loop.csv")
@@ -147,7 +148,9 @@ def main(d, huge):
         w("seed paper (per overlay a VXLAN device, an address, a routing table with")
         w("the routes, an ip rule on an fwmark, an nftables mark rule; one")
         w("`ip -batch` and one `nft -f`) is built at the same sizes in a scratch")
-        w("namespace; its memory is the growth of Slab + Percpu.")
+        w("namespace; its memory is the growth of Slab + Percpu. At 10 and 100")
+        w("overlays the RSS figure is mostly allocator noise divided by few")
+        w("overlays; read it at 1,000 and 10,000.")
         w()
         body = []
         for x in s:
@@ -162,7 +165,7 @@ def main(d, huge):
                  "ms/overlay (last 10%)", "RSS KiB/overlay", "heap KiB/overlay",
                  "Linux seconds", "Linux kernel KiB/overlay"], body))
         w()
-        w("![creation time](../bench-results/scale_time.png) ![memory](../bench-results/scale_memory.png)")
+        w("![creation time](perf/scale_time.png) ![memory](perf/scale_memory.png)")
         w()
     sr = rows(d, "scale_rate.csv")
     if sr:
@@ -175,7 +178,7 @@ def main(d, huge):
                 [[x["overlays"], x["routes"], f(x["mpps"]), x["drops"],
                   {"1": "yes", "0": "NO"}.get(x["accounted"], "")] for x in sr]))
         w()
-        w("![rate vs size](../bench-results/scale_rate.png)")
+        w("![rate vs size](perf/scale_rate.png)")
         w()
     notes = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                          "..", "..", "docs", "PERFORMANCE.notes.md")

@@ -101,7 +101,7 @@ def main(sock, pid, n, routes=10, batch=1):
         assert got >= n, "only %d overlays" % got
     tail = times[-max(len(times) // 10, 1):]
     rss1, heap1 = rss_kib(pid), heap_kib(pid)
-    print("%d,%d,%d,%.3f,%.4f,%.4f,%d,%d,%.2f,%.2f" % (
+    print("%d,%d,%d,%.5f,%.4f,%.4f,%d,%d,%.2f,%.2f" % (
         n, n * routes, batch, total, total * 1000 / n,
         sum(tail) * 1000 / len(tail), rss1, heap1,
         (rss1 - rss0) / n, (heap1 - heap0) / n))
