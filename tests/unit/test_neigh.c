@@ -188,6 +188,27 @@ t_static_entry_fixed(void **state)
 	assert_true(rte_is_same_ether_addr(&s, &want));
 }
 
+/* What workers read instead of the hash: the per-tunnel and per-via MAC
+ * words of the generation, kept in step with the entries. */
+static void
+t_mac_cache(void **state)
+{
+	struct rte_ether_addr gw = mac_n(0x9e), got;
+	struct rte_mbuf *m;
+
+	/* the tunnel's gateway is pinned and asked for, not yet known */
+	assert_int_equal(t->tun_l2[0] & EW_L2_VALID, 0);
+	assert_int_equal(t->tun_l2[1] & EW_L2_VALID, 0);	/* VXLAN peer */
+	m = arp(RTE_ARP_OP_REPLY, &gw, 0xc63364fe, 0xc6336401);
+	ew_meta(m)->ifx = 1;
+	feed(m);
+	assert_true(t->tun_l2[0] & EW_L2_VALID);
+	ew_l2_mac(t->tun_l2[0], &got);
+	assert_true(rte_is_same_ether_addr(&got, &gw));
+	/* the peer inside the overlay is still unknown: no shortcut yet */
+	assert_int_equal(t->tun_l2[1] & EW_L2_VALID, 0);
+}
+
 static void
 t_bound_and_eviction(void **state)
 {
@@ -242,6 +263,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(t_poisoning_refused),
 		cmocka_unit_test(t_stale_entry_may_change),
 		cmocka_unit_test(t_static_entry_fixed),
+		cmocka_unit_test(t_mac_cache),
 		cmocka_unit_test(t_bound_and_eviction),
 	};
 
