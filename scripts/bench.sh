@@ -326,14 +326,20 @@ EOF2
 		done
 	done
 	column -s, -t <"$csv"
-	echo "== packet rate, LAN->WAN VXLAN 64 B, as the tables grow (10 routes per overlay, 1,000 rules)"
-	echo "overlays,routes,mpps,rx_mpps,drops,accounted" >"$rcsv"
+	echo "== packet rate, LAN->WAN VXLAN 64 B, as the tables grow (10 routes per overlay, 1,000 rules; then 10,000 rules)"
+	echo "overlays,routes,rules,mpps,rx_mpps,drops,accounted" >"$rcsv"
 	for n in $sizes; do
 		[ "$n" -le "$max" ] || continue
 		pl=$(pcap lan 64 "$n" $((n * 10))) || return 1
 		rate_edgeway vxlan lan "$pl" "${BENCH_SECS:-5}" 1 "$n" $((n * 10)) 1000
-		echo "$n,$((n * 10)),$RESULT" >>"$rcsv"
+		echo "$n,$((n * 10)),1000,$RESULT" >>"$rcsv"
 	done
+	if [ "$max" -ge 10000 ]; then
+		pl=$work/lan-64-10000-100000-r10000.pcap
+		$py "$tools/mkpcap.py" lan 64 10000 "$pl" 10000 100000 10000 || return 1
+		rate_edgeway vxlan lan "$pl" "${BENCH_SECS:-5}" 1 10000 100000 10000
+		echo "10000,100000,10000,$RESULT" >>"$rcsv"
+	fi
 	column -s, -t <"$rcsv"
 	echo "== the seed paper's Linux data plane at the same sizes (ip -batch + nft -f in a scratch namespace)"
 	echo "overlays,routes,seconds,ms_per_overlay,kernel_kib_per_overlay" >"$lcsv"
@@ -381,7 +387,7 @@ bench_smoke() {
 	r=$(build/tests/bench/bench_loop "$work/sl.yaml" "$pl" lan0 20000 2>/dev/null) || return 1
 	echo "smoke: bench_loop: $(tr '\n' ' ' <<<"$r")"
 	BENCH_SIZES=100 BENCH_SECS=1 bench_scale 100 >"$work/scale.txt" || { cat "$work/scale.txt"; return 1; }
-	echo "smoke: scale at 100 overlays: $(grep -c '^[a-z-]*,100,' "$out/scale.csv") API runs, $(tail -1 "$out/scale_linux.csv" | cut -d, -f3) s Linux, $(tail -1 "$out/scale_rate.csv" | cut -d, -f3) Mpps"
+	echo "smoke: scale at 100 overlays: $(grep -c '^[a-z-]*,100,' "$out/scale.csv") API runs, $(tail -1 "$out/scale_linux.csv" | cut -d, -f3) s Linux, $(tail -1 "$out/scale_rate.csv" | cut -d, -f4) Mpps"
 	plots 2>/dev/null || return 1
 	[ -s "$out/scale_time.png" ] || { log "bench.sh: no plot"; return 1; }
 }
@@ -499,12 +505,13 @@ EOF2
 		gnuplot -e "$common" - <<EOF2 || return 1
 set style data linespoints
 set logscale x
-set xlabel "overlays (10 routes each; 1,000 ACL rules)"
+set xlabel "overlays (10 routes each)"
 set ylabel "Mpps (one core)"
 set yrange [0:*]
 set title "LAN->WAN VXLAN, 64 B: packet rate as the tables grow"
 set output "$out/scale_rate.png"
-plot "< tail -n +2 $out/scale_rate.csv" using 1:3 title "edgeway" lw 2
+plot "< awk -F, 'NR > 1 && \$3 == 1000' $out/scale_rate.csv" using 1:4 title "edgeway, 1,000 ACL rules" lw 2, \
+     "< awk -F, 'NR > 1 && \$3 == 10000' $out/scale_rate.csv" using 1:4 title "edgeway, 10,000 ACL rules" lw 2 pt 7 ps 1.5
 EOF2
 	fi
 }

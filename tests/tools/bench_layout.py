@@ -16,7 +16,8 @@ WAN port is a net_null sink; wan: the other way round (mkpcap.py wan).
 Defaults: 64 overlays with one tunnel each, 10,000 routes (route i =
 172.16.0.0/24 + i on overlay i % 64), 100 classes of 10 UDP rules (1,000
 rules; class c matches destination ports 10000 + 10c .. + 9 and prefers
-overlay c % 64, then the next), static neighbours for every next hop (the
+overlay c % 64, then the next; with R rules a class, class c matches ports
+10000 + R c .. + R - 1), static neighbours for every next hop (the
 pcap and null ports cannot answer ARP), probes off. EAL arguments come
 after (default: hugepages, --in-memory).
 """
@@ -84,7 +85,7 @@ def main(argv):
         w("    match:")
         for r in range(per_cls):
             w('      - { proto: udp, dst: 172.0.0.0/7, dst_port: "%d" }'
-              % (10000 + 10 * c + r))
+              % (10000 + per_cls * c + r))
     w("  - { name: default, overlays: [ov0] }")
     print("\n".join(out))
 
@@ -117,7 +118,7 @@ def ovs_flows(argv):
         for r in range(per_cls):
             w("table=0,priority=%d,udp,nw_dst=172.0.0.0/7,tp_dst=%d,"
               "actions=load:%d->NXM_NX_REG0[],resubmit(,1)"
-              % (prio, 10000 + 10 * c + r, c % n_ov))
+              % (prio, 10000 + per_cls * c + r, c % n_ov))
             prio -= 1
     w("table=0,priority=1,ip,actions=load:0->NXM_NX_REG0[],resubmit(,1)")
     for i in range(n_rt):

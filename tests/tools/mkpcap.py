@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """Write the benchmark's traffic as a pcap (no scapy: plain struct, fast).
 
-    mkpcap.py lan|wan SIZES FLOWS OUT.pcap [OVERLAYS ROUTES]
+    mkpcap.py lan|wan SIZES FLOWS OUT.pcap [OVERLAYS ROUTES [RULES]]
 
 lan: UDP from LAN hosts (10.1.x.y) to FLOWS distinct destinations in the
      routed space of the bench layout (route i = the i-th /24 from
@@ -10,7 +10,8 @@ lan: UDP from LAN hosts (10.1.x.y) to FLOWS distinct destinations in the
      overlay i % OVERLAYS, default 64 and 10,000 routes; flow f is in
      class f % 100, whose first overlay is class % OVERLAYS and whose rules
      match UDP
-     destination port 10000 + 10 * class + rule), sent to DST_MAC.
+     destination port 10000 + R * class + rule, R = RULES / 100 rules a
+     class, default 1,000 rules), sent to DST_MAC.
 wan: the same inner flows, VXLAN-encapsulated as the far ends would send
      them: from tunnel remote 203.0.113.(o+1) (VNI 1000 + o) to our WAN
      address 198.51.100.1, inner destination a LAN host behind 10.1.0.2.
@@ -68,7 +69,7 @@ def flow(f):
     route = k * N_OVERLAYS + o                       # on overlay o
     dst = 0xac100000 + route * 256 + 1 + f % 250     # in route's /24
     src = 0x0a010000 + 2 + f % 60000                 # 10.1.0.0/16 hosts
-    return src, dst, 1024 + f % 50000, 10000 + 10 * c + r, o
+    return src, dst, 1024 + f % 50000, 10000 + RULES_PER_CLASS * c + r, o
 
 
 def frame_sizes(kind, n):
@@ -96,10 +97,12 @@ def wan_frame(f, size):
                     udp(49152 + f % 16384, 4789, vx)))
 
 
-def main(mode, sizes, flows, out, n_ov=None, n_rt=None):
-    global N_OVERLAYS, N_ROUTES
+def main(mode, sizes, flows, out, n_ov=None, n_rt=None, n_rules=None):
+    global N_OVERLAYS, N_ROUTES, RULES_PER_CLASS
     if n_ov is not None:
         N_OVERLAYS, N_ROUTES = int(n_ov), int(n_rt)
+    if n_rules is not None:
+        RULES_PER_CLASS = max(int(n_rules) // N_CLASSES, 1)
     flows = int(flows)
     mk = lan_frame if mode == "lan" else wan_frame
     with open(out, "wb") as fp:
@@ -112,7 +115,7 @@ def main(mode, sizes, flows, out, n_ov=None, n_rt=None):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) not in (5, 7) or sys.argv[1] not in ("lan", "wan") or \
+    if len(sys.argv) not in (5, 7, 8) or sys.argv[1] not in ("lan", "wan") or \
             sys.argv[2] not in ("64", "imix"):
         print(__doc__, file=sys.stderr)
         sys.exit(2)
