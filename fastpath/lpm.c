@@ -32,7 +32,7 @@ int
 ew_lpm_build(struct ew_lpm *l, const uint32_t *addr, const uint8_t *len,
 		const uint32_t *val, uint32_t n)
 {
-	uint32_t i, k, n_grp = 0, n_slot = 0;
+	uint32_t i, j, k, n_grp = 0, n_slot = 0;
 	struct ew_lpm_ent *tmp;
 
 	memset(l, 0, sizeof(*l));
@@ -76,7 +76,7 @@ ew_lpm_build(struct ew_lpm *l, const uint32_t *addr, const uint8_t *len,
 		g->shift = (uint8_t)(32 - __builtin_popcount(g->hmask));
 		g->hoff = n_slot;
 		n_slot += g->hmask + 1;
-		for (uint32_t j = i; j < k; j++) {
+		for (j = i; j < k; j++) {
 			uint32_t h = ew_lpm_hash(l->e[j].addr, g->shift), x;
 			uint32_t *sl = l->slot + g->hoff;
 

@@ -343,8 +343,9 @@ t_lpm_random(void **state)
 	static uint8_t len[N];
 	struct ew_lpm l;
 	uint32_t seed = 12345, n, i, q;
+	int round;
 
-	for (int round = 0; round < 20; round++) {
+	for (round = 0; round < 20; round++) {
 		n = 0;
 		while (n < (round < 10 ? (uint32_t)round * 3 + 1 : N)) {
 			uint8_t pl;
