@@ -49,8 +49,6 @@ static struct ew_tables *t;
 static struct ew_sp *sp;
 static uint64_t now_ms;
 
-static const struct rte_ether_addr our_lan = { { 0x02, 0xee, 0, 0, 0, 0 } };
-
 static struct rte_mbuf *
 arp(uint16_t op, const struct rte_ether_addr *sha, uint32_t sip, uint32_t tip)
 {
@@ -268,7 +266,6 @@ main(int argc, char **argv)
 	};
 
 	(void)argc;
-	(void)our_lan;
 	snprintf(prefix, sizeof(prefix), "--file-prefix=ewneigh-%d", (int)getpid());
 	if (rte_eal_init((int)(sizeof(eal) / sizeof(eal[0])) - 1, eal) < 0)
 		return 1;

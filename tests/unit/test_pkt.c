@@ -338,7 +338,7 @@ t_hdr_sum(void **state)
 static void
 t_lpm_random(void **state)
 {
-	enum { N = 3000, Q = 20000 };
+	enum { N = 3000 };
 	static uint32_t addr[N], val[N];
 	static uint8_t len[N];
 	struct ew_lpm l;
@@ -388,7 +388,6 @@ t_lpm_random(void **state)
 		}
 		ew_lpm_free(&l);
 	}
-	(void)Q;
 }
 
 static void
