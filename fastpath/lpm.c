@@ -5,19 +5,6 @@
 #include "config/config.h"
 #include "fastpath/lpm.h"
 
-static int
-cmp_ent(const void *a, const void *b)
-{
-	const struct ew_lpm_ent *x = a, *y = b;
-
-	/* longer mask (numerically larger) first, then by address */
-	if (x->mask != y->mask)
-		return x->mask > y->mask ? -1 : 1;
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	return 0;
-}
-
 static uint32_t
 pow2_at_least(uint32_t v)
 {
@@ -32,53 +19,60 @@ int
 ew_lpm_build(struct ew_lpm *l, const uint32_t *addr, const uint8_t *len,
 		const uint32_t *val, uint32_t n)
 {
-	uint32_t i, j, k, n_grp = 0, n_slot = 0;
-	struct ew_lpm_ent *tmp;
+	uint32_t cnt[33] = { 0 }, pos[33], gstart[33];
+	uint32_t i, k, n_grp = 0, n_slot = 0;
+	int pl;
 
 	memset(l, 0, sizeof(*l));
 	if (n == 0)
 		return 0;
-	tmp = malloc(n * sizeof(*tmp));
-	if (tmp == NULL)
-		return -1;
-	for (i = 0; i < n; i++) {
-		tmp[i].mask = ew_prefix_mask(len[i]);
-		tmp[i].addr = addr[i] & tmp[i].mask;
-		tmp[i].val = val[i];
-	}
-	qsort(tmp, n, sizeof(*tmp), cmp_ent);
-	/* groups and their hash sizes (at least twice the entries) */
-	for (i = 0; i < n; i = k) {
-		for (k = i + 1; k < n && tmp[k].mask == tmp[i].mask; k++)
-			;
-		n_grp++;
-		n_slot += pow2_at_least(2 * (k - i));
-	}
+	/* group by prefix length, longest first: a counting sort (this runs
+	 * per overlay on every change, where qsort was a large part of it) */
+	for (i = 0; i < n; i++)
+		cnt[len[i] > 32 ? 32 : len[i]]++;
+	for (pl = 32; pl >= 0; pl--)
+		if (cnt[pl] > 0) {
+			n_grp++;
+			n_slot += pow2_at_least(2 * cnt[pl]);
+		}
 	l->e = calloc(1, n * sizeof(*l->e) + n_grp * sizeof(*l->g) +
 			n_slot * sizeof(*l->slot));
-	if (l->e == NULL) {
-		free(tmp);
+	if (l->e == NULL)
 		return -1;
-	}
-	memcpy(l->e, tmp, n * sizeof(*tmp));
-	free(tmp);
 	l->g = (struct ew_lpm_grp *)(l->e + n);
 	l->slot = (uint32_t *)(l->g + n_grp);
 	n_slot = 0;
-	for (i = 0; i < n; i = k) {
-		struct ew_lpm_grp *g = &l->g[l->n_grp++];
+	k = 0;
+	for (pl = 32; pl >= 0; pl--) {
+		struct ew_lpm_grp *g;
 
-		for (k = i + 1; k < n && l->e[k].mask == l->e[i].mask; k++)
-			;
-		g->mask = l->e[i].mask;
-		g->n = k - i;
-		g->hmask = pow2_at_least(2 * (k - i)) - 1;
+		if (cnt[pl] == 0)
+			continue;
+		g = &l->g[l->n_grp];
+		gstart[l->n_grp++] = k;
+		g->mask = ew_prefix_mask((uint8_t)pl);
+		g->n = cnt[pl];
+		g->hmask = pow2_at_least(2 * cnt[pl]) - 1;
 		g->shift = (uint8_t)(32 - __builtin_popcount(g->hmask));
 		g->hoff = n_slot;
 		n_slot += g->hmask + 1;
-		for (j = i; j < k; j++) {
+		pos[pl] = k;
+		k += cnt[pl];
+	}
+	for (i = 0; i < n; i++) {
+		uint8_t p = len[i] > 32 ? 32 : len[i];
+		struct ew_lpm_ent *e = &l->e[pos[p]++];
+
+		e->mask = ew_prefix_mask(p);
+		e->addr = addr[i] & e->mask;
+		e->val = val[i];
+	}
+	for (i = 0; i < l->n_grp; i++) {
+		const struct ew_lpm_grp *g = &l->g[i];
+		uint32_t *sl = l->slot + g->hoff, j;
+
+		for (j = gstart[i]; j < gstart[i] + g->n; j++) {
 			uint32_t h = ew_lpm_hash(l->e[j].addr, g->shift), x;
-			uint32_t *sl = l->slot + g->hoff;
 
 			while ((x = sl[h]) != 0) {
 				if (l->e[x - 1].addr == l->e[j].addr) {

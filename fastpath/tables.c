@@ -102,6 +102,20 @@ out:
 	return rc;
 }
 
+/* "overlay/tunnel", the tunnel's counter-slot key (names are validated
+ * [a-z0-9-]{1,31}, so it always fits; this runs per tunnel per change,
+ * where snprintf was a sixth of the rebuild). */
+static void
+slot_key(char *key, const char *ov, const char *tun)
+{
+	size_t a = strnlen(ov, EW_NAME_MAX - 1), b = strnlen(tun, EW_NAME_MAX - 1);
+
+	memcpy(key, ov, a);
+	key[a] = '/';
+	memcpy(key + a + 1, tun, b);
+	key[a + 1 + b] = '\0';
+}
+
 static int
 build_overlays(struct ew_tables *t, const struct ew_config *cfg,
 		struct ew_slots *tslots, const struct ew_runtime *rt)
@@ -137,7 +151,7 @@ build_overlays(struct ew_tables *t, const struct ew_config *cfg,
 		ov->mss = oc->mss_clamp ? (uint16_t)(oc->mtu - 40) : 0;
 		ov->addr = oc->address.addr;
 		ov->plen = oc->address.len;
-		snprintf(ov->name, sizeof(ov->name), "%s", oc->name);
+		memcpy(ov->name, oc->name, sizeof(ov->name));
 		for (k = 0; k < oc->n_tunnels; k++, tx++) {
 			const struct ew_tunnel_cfg *tc = &oc->tunnels[k];
 			struct ew_tunnel *tu = &t->tun[tx];
@@ -154,13 +168,13 @@ build_overlays(struct ew_tables *t, const struct ew_config *cfg,
 					ew_prefix_mask(wan->plen)) == 0 ||
 					cfg->ifaces[tc->wan].gateway == 0) ?
 					tc->remote : cfg->ifaces[tc->wan].gateway;
-			snprintf(tu->name, sizeof(tu->name), "%s", tc->name);
+			memcpy(tu->name, tc->name, sizeof(tu->name));
 			ew_tunnel_tpl_build(tu, wan);
 			if (tslots != NULL) {
 				char key[EW_SLOT_KEY];
 				int sl;
 
-				snprintf(key, sizeof(key), "%s/%s", oc->name, tc->name);
+				slot_key(key, oc->name, tc->name);
 				sl = ew_slots_get(tslots, key);
 				if (sl < 0 || sl >= EW_MAX_TUNNELS)
 					return -1;
@@ -282,7 +296,7 @@ build_classes(struct ew_tables *t, const struct ew_config *cfg)
 		cl->n_ov = cc->n_overlays;
 		cl->dscp = cc->dscp > 0 ? (uint8_t)cc->dscp : 0;
 		cl->balance = cc->balance == EW_BALANCE_FLOW;
-		snprintf(cl->name, sizeof(cl->name), "%s", cc->name);
+		memcpy(cl->name, cc->name, sizeof(cl->name));
 	}
 	t->n_classes = n;
 	if (implicit) {
