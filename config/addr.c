@@ -101,6 +101,16 @@ ew_parse_name(const char *s, size_t max)
 	return 0;
 }
 
+uint32_t
+ew_str_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s != '\0')
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h;
+}
+
 int
 ew_parse_mac(const char *s, uint8_t mac[6])
 {

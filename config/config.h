@@ -232,6 +232,7 @@ int ew_parse_ipv4(const char *s, uint32_t *addr);
 int ew_parse_prefix(const char *s, struct ew_prefix *p);
 int ew_parse_name(const char *s, size_t max);	/* 0 if [a-z0-9-]{1,max-1} */
 const char *ew_ipv4_str(uint32_t addr, char *buf, size_t len);
+uint32_t ew_str_hash(const char *s);	/* FNV-1a, for name indexes */
 /* "aa:bb:cc:dd:ee:ff" (hex, case-insensitive); unicast, not all zero */
 int ew_parse_mac(const char *s, uint8_t mac[6]);
 const char *ew_mac_str(const uint8_t mac[6], char *buf, size_t len);

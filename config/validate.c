@@ -233,16 +233,6 @@ struct ov_ref {
 	uint32_t start, end;
 };
 
-static uint32_t
-name_hash(const char *k)
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
-
-	while (*k != '\0')
-		h = (h ^ (uint8_t)*k++) * 16777619u;
-	return h;
-}
-
 static int
 cmp_ov_net(const void *a, const void *b)
 {
@@ -293,7 +283,7 @@ check_overlay_pairs(struct ew_config *cfg, struct ew_diag *d)
 		for (i = 0; i < n; i++) {
 			const struct ew_overlay_cfg *ov = &cfg->overlays[i];
 
-			for (h = name_hash(ov->name) & (hs - 1); (x = hn[h]) != 0;
+			for (h = ew_str_hash(ov->name) & (hs - 1); (x = hn[h]) != 0;
 					h = (h + 1) & (hs - 1))
 				if (strcmp(cfg->overlays[x - 1].name, ov->name) == 0)
 					break;

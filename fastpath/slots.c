@@ -3,22 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/config.h"
 #include "fastpath/slots.h"
-
-static uint32_t
-key_hash(const char *k)
-{
-	uint32_t h = 2166136261u;	/* FNV-1a */
-
-	while (*k != '\0')
-		h = (h ^ (uint8_t)*k++) * 16777619u;
-	return h;
-}
 
 static void
 index_add(struct ew_slots *s, unsigned int slot)
 {
-	uint32_t h = key_hash(s->key[slot]) & s->hmask;
+	uint32_t h = ew_str_hash(s->key[slot]) & s->hmask;
 
 	while (s->hidx[h] != 0)
 		h = (h + 1) & s->hmask;
@@ -85,7 +76,7 @@ ew_slots_begin(struct ew_slots *s)
 int
 ew_slots_get(struct ew_slots *s, const char *key)
 {
-	uint32_t h = key_hash(key) & s->hmask;
+	uint32_t h = ew_str_hash(key) & s->hmask;
 	unsigned int slot;
 
 	for (; s->hidx[h] != 0; h = (h + 1) & s->hmask) {
