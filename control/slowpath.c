@@ -518,6 +518,7 @@ learn(struct ew_sp *sp, uint32_t scope, uint32_t ip,
 	struct nent *e = ent_find(sp, scope, ip);
 	struct rte_mbuf *q[EW_NEIGH_QLEN];
 	unsigned int i, nq;
+	bool changed;
 
 	if (e == NULL) {
 		if (!create)
@@ -539,7 +540,8 @@ learn(struct ew_sp *sp, uint32_t scope, uint32_t ip,
 		SP_LOG(DEBUG, "ARP: refused a new MAC for a fresh entry\n");
 		return;
 	}
-	if (e->state != N_REACHABLE || !rte_is_same_ether_addr(&e->mac, mac)) {
+	changed = e->state != N_REACHABLE || !rte_is_same_ether_addr(&e->mac, mac);
+	if (changed) {
 		if (ew_neigh_set(sp->dp->neigh, scope, ip, mac) != 0) {
 			SP_LOG(WARNING, "neighbour table full\n");
 			return;
@@ -557,7 +559,10 @@ learn(struct ew_sp *sp, uint32_t scope, uint32_t ip,
 	e->nq = 0;
 	for (i = 0; i < nq; i++)
 		output(sp, q[i]);
-	if (!(scope & EW_SCOPE_OV))
+	/* a newly usable underlay neighbour: the overlay peers behind it ask
+	 * now (a refresh, or a static entry installed again with each
+	 * generation, changes nothing they wait for; the tick retries them) */
+	if (changed && !(scope & EW_SCOPE_OV))
 		kick_overlay(sp);
 }
 
