@@ -239,6 +239,7 @@ rate_ovs() {	# PCAP SECONDS -> RESULT (Mpps)
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "nan" }'; }
+ns_per_packet() { awk -v m="$1" 'BEGIN { printf "%.1f", (m > 0 ? 1000 / m : 0) }'; }
 
 bench_rate() {
 	local secs=${1:-5} sz pl pw base r m csv=$out/rate.csv
@@ -250,7 +251,7 @@ bench_rate() {
 		pl=$(pcap lan "$sz") && pw=$(pcap wan "$sz") || return 1
 		rate_testpmd "$pl" "$secs"
 		base=$RESULT
-		echo "testpmd-io,$sz,$base,1.00,$(awk -v m="$base" 'BEGIN { printf "%.1f", (m > 0 ? 1000 / m : 0) }'),," >>"$csv"
+		echo "testpmd-io,$sz,$base,1.00,$(ns_per_packet "$base"),," >>"$csv"
 		for c in vxlan:lan:"$pl" gre:lan:"$pl" vxlan:wan:"$pw"; do
 			IFS=: read -r enc dir f <<<"$c"
 			rate_edgeway "$enc" "$dir" "$f" "$secs" 1
@@ -258,11 +259,11 @@ bench_rate() {
 			m=${r%%,*}
 			name=edgeway-lan-wan-$enc
 			[ "$dir" = wan ] && name=edgeway-wan-lan-$enc-decap
-			echo "$name,$sz,$m,$(ratio "$m" "$base"),$(awk -v m="$m" 'BEGIN { printf "%.1f", (m > 0 ? 1000 / m : 0) }'),$(cut -d, -f3,4 <<<"$r")" >>"$csv"
+			echo "$name,$sz,$m,$(ratio "$m" "$base"),$(ns_per_packet "$m"),$(cut -d, -f3,4 <<<"$r")" >>"$csv"
 		done
 		rate_ovs "$pl" "$secs"
 		m=$RESULT
-		echo "ovs-dpdk-vxlan,$sz,$m,$(ratio "$m" "$base"),$(awk -v m="$m" 'BEGIN { printf "%.1f", (m > 0 ? 1000 / m : 0) }'),,"  >>"$csv"
+		echo "ovs-dpdk-vxlan,$sz,$m,$(ratio "$m" "$base"),$(ns_per_packet "$m"),,"  >>"$csv"
 	done
 	column -s, -t <"$csv"
 	awk -F, '$1 == "edgeway-lan-wan-vxlan" { e[$2] = $3 } $1 == "ovs-dpdk-vxlan" { o[$2] = $3 }

@@ -10,21 +10,9 @@ set -u
 . "$(dirname "$0")/../lib/topo.sh"
 lab_init
 
-topo_two_sites
-classes='classes:
-  - name: default
-    overlays: [gold, silver]'
-topo_site_config a "$LAB_DIR/a.yaml" "$classes"
-topo_site_config b "$LAB_DIR/b.yaml"
-ew_start a ea "$LAB_DIR/a.yaml" || exit 1
-ew_start b eb "$LAB_DIR/b.yaml" || exit 1
+topo_two_sites_running || exit 1
 PY=/usr/bin/python3
 CTL="$LAB_TOP/build/control/edgewayctl -s $LAB_DIR/a.sock"
-check "overlay up (ping A->B)" wait_for 10 quiet lab_exec ha ping -c 1 -W 1 10.2.0.10
-# both paths resolved before the clock starts
-$CTL set class default overlays silver,gold >/dev/null
-lab_exec ha ping -c 1 -W 1 10.2.0.10 >/dev/null
-$CTL set class default overlays gold,silver >/dev/null
 
 lab_exec hb iperf3 -s -1 -D -I "$LAB_DIR/iperf.pid" >/dev/null 2>&1
 sleep 0.5

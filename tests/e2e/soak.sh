@@ -16,21 +16,10 @@ set -u
 lab_init
 
 SECS=${EW_SOAK_SECS:-60}
-topo_two_sites
-classes='classes:
-  - name: default
-    overlays: [gold, silver]'
-topo_site_config a "$LAB_DIR/a.yaml" "$classes"
-topo_site_config b "$LAB_DIR/b.yaml"
-ew_start a ea "$LAB_DIR/a.yaml" || exit 1
-ew_start b eb "$LAB_DIR/b.yaml" || exit 1
+topo_two_sites_running || exit 1
 PY=/usr/bin/python3
 js() { $PY -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 ctl() { "$LAB_TOP/build/control/edgewayctl" -s "$LAB_DIR/$1.sock" "${@:2}"; }
-check "overlay up (ping A->B)" wait_for 10 quiet lab_exec ha ping -c 1 -W 1 10.2.0.10
-ctl a set class default overlays silver,gold >/dev/null
-lab_exec ha ping -c 1 -W 1 10.2.0.10 >/dev/null
-ctl a set class default overlays gold,silver >/dev/null
 check "probes see both tunnels up" wait_for 10 \
 	bash -c "[ \"\$('$LAB_TOP/build/control/edgewayctl' -s '$LAB_DIR/a.sock' --json show tunnels |
 		$PY -c 'import json,sys; print(all(t[\"up\"] for t in json.load(sys.stdin)[\"tunnels\"]))')\" = True ]"

@@ -176,3 +176,22 @@ wanem_set() {
 	mv "$LAB_DIR/wanem.conf.new" "$LAB_DIR/wanem.conf"
 	sleep 0.15
 }
+
+# Two sites running (topo_two_sites), A's class default over [gold, silver],
+# and both paths resolved before the caller's clock starts: one ping over
+# each overlay.
+topo_two_sites_running() {
+	local ctl="$LAB_TOP/build/control/edgewayctl -s $LAB_DIR/a.sock"
+
+	topo_two_sites
+	topo_site_config a "$LAB_DIR/a.yaml" 'classes:
+  - name: default
+    overlays: [gold, silver]'
+	topo_site_config b "$LAB_DIR/b.yaml"
+	ew_start a ea "$LAB_DIR/a.yaml" || return 1
+	ew_start b eb "$LAB_DIR/b.yaml" || return 1
+	check "overlay up (ping A->B)" wait_for 10 quiet lab_exec ha ping -c 1 -W 1 10.2.0.10
+	$ctl set class default overlays silver,gold >/dev/null
+	lab_exec ha ping -c 1 -W 1 10.2.0.10 >/dev/null
+	$ctl set class default overlays gold,silver >/dev/null
+}
