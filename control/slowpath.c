@@ -1125,6 +1125,23 @@ ew_sp_poll(struct ew_sp *sp, unsigned int budget)
 	return done;
 }
 
+/* (SCOPE, IP)'s MAC as a worker word, or 0 when it is not resolved. */
+static uint64_t
+l2_word_of(struct ew_sp *sp, uint32_t scope, uint32_t ip)
+{
+	const struct nent *e = ent_find(sp, scope, ip);
+
+	return e != NULL && e->state == N_REACHABLE ? ew_l2_word(&e->mac) : 0;
+}
+
+/* Store V into a word workers read, if it changed. */
+static void
+l2_store(uint64_t *w, uint64_t v)
+{
+	if (*w != v)
+		__atomic_store_n(w, v, __ATOMIC_RELAXED);
+}
+
 /* The generation's per-tunnel MAC cache from the neighbour entries: the
  * workers read it instead of the hash when both words are valid. */
 static void
@@ -1138,32 +1155,15 @@ l2_refresh(struct ew_sp *sp)
 		return;
 	for (i = 0; i < t->n_tunnels; i++) {
 		const struct ew_tunnel *tu = &t->tun[i];
-		const struct nent *e = ent_find(sp, tu->ifx, tu->nh);
-		uint64_t a = 0, b = EW_L2_VALID;
 
-		if (e != NULL && e->state == N_REACHABLE)
-			a = ew_l2_word(&e->mac);
-		if (tu->encap == EW_ENCAP_VXLAN) {
-			e = ent_find(sp, EW_SCOPE_OV | tu->id, tu->peer);
-			b = e != NULL && e->state == N_REACHABLE ?
-					ew_l2_word(&e->mac) : 0;
-		}
-		if (t->tun_l2[2 * i] != a)
-			__atomic_store_n(&t->tun_l2[2 * i], a, __ATOMIC_RELAXED);
-		if (t->tun_l2[2 * i + 1] != b)
-			__atomic_store_n(&t->tun_l2[2 * i + 1], b, __ATOMIC_RELAXED);
+		l2_store(&t->tun_l2[2 * i], l2_word_of(sp, tu->ifx, tu->nh));
+		l2_store(&t->tun_l2[2 * i + 1], tu->encap != EW_ENCAP_VXLAN ?
+				EW_L2_VALID :
+				l2_word_of(sp, EW_SCOPE_OV | tu->id, tu->peer));
 	}
-	for (i = 0; t->lan_l2 != NULL && i < t->n_lan_nh; i++) {
-		const struct nent *e = NULL;
-		uint64_t a = 0;
-
-		if (t->lan_nh[i].via != 0)
-			e = ent_find(sp, t->lan_nh[i].ifx, t->lan_nh[i].via);
-		if (e != NULL && e->state == N_REACHABLE)
-			a = ew_l2_word(&e->mac);
-		if (t->lan_l2[i] != a)
-			__atomic_store_n(&t->lan_l2[i], a, __ATOMIC_RELAXED);
-	}
+	for (i = 0; t->lan_l2 != NULL && i < t->n_lan_nh; i++)
+		l2_store(&t->lan_l2[i], t->lan_nh[i].via == 0 ? 0 :
+				l2_word_of(sp, t->lan_nh[i].ifx, t->lan_nh[i].via));
 }
 
 /* Install a static neighbour: published at once, never asked for, aged or
