@@ -174,6 +174,27 @@ ew_encap_name(enum ew_encap e)
 	return e == EW_ENCAP_GRE ? "gre" : "vxlan";
 }
 
+const char *const ew_probe_names[] = { "stamp", "icmp", "none", NULL };
+
+const char *
+ew_probe_name(enum ew_probe p)
+{
+	return (unsigned int)p <= EW_PROBE_NONE ? ew_probe_names[p] : "stamp";
+}
+
+int
+ew_parse_probe(const char *s, enum ew_probe *p)
+{
+	unsigned int i;
+
+	for (i = 0; ew_probe_names[i] != NULL; i++)
+		if (strcmp(s, ew_probe_names[i]) == 0) {
+			*p = (enum ew_probe)i;
+			return 0;
+		}
+	return -1;
+}
+
 const char *
 ew_role_name(enum ew_role r)
 {

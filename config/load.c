@@ -686,8 +686,7 @@ f_tun_peer(struct ld *ld, yaml_node_t *v, void *o)
 static void
 f_tun_probe(struct ld *ld, yaml_node_t *v, void *o)
 {
-	static const char *const names[] = { "stamp", "icmp", "none", NULL };
-	int p = get_enum(ld, v, "tunnel probe", names);
+	int p = get_enum(ld, v, "tunnel probe", ew_probe_names);
 
 	if (p >= 0)
 		((struct ew_tunnel_cfg *)o)->probe = (enum ew_probe)p;

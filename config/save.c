@@ -158,8 +158,7 @@ ew_config_save(const struct ew_config *cfg)
 						t->name, t->wan_ref.name,
 						ew_ipv4_str(t->remote, b, sizeof(b)),
 						ew_ipv4_str(t->peer, c, sizeof(c)),
-						t->probe == EW_PROBE_STAMP ? "stamp" :
-						t->probe == EW_PROBE_NONE ? "none" : "icmp");
+						ew_probe_name(t->probe));
 				if (t->peer_mac_set)
 					fprintf(f, ", peer_mac: \"%s\"",
 							ew_mac_str(t->peer_mac, b, sizeof(b)));

@@ -218,8 +218,7 @@ tunnel_msg(struct arena *a, const struct ew_daemon *d, const struct ew_tables *t
 		if (d->mon[tu->slot] != NULL)
 			m->rtt_last_ms = d->mon[tu->slot]->rtt_ns / 1e6;
 	}
-	m->probe = (char *)(tu->probe == EW_PROBE_STAMP ? "stamp" :
-			tu->probe == EW_PROBE_ICMP ? "icmp" : "none");
+	m->probe = (char *)ew_probe_name(tu->probe);
 	if (t->cfg != NULL && tu->ox < t->cfg->n_overlays) {
 		const struct ew_overlay_cfg *oc = &t->cfg->overlays[tu->ox];
 		unsigned int k;
