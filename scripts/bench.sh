@@ -176,7 +176,7 @@ ovs_vsctl() { ovs-vsctl --db="unix:$OVSD/db.sock" "$@"; }
 # the pcap port and one VXLAN port per overlay, br-phy the sink and the
 # underlay address; the same policy as OpenFlow rules (bench_layout.py).
 rate_ovs() {	# PCAP SECONDS -> RESULT (Mpps)
-	local pc=$1 secs=$2 ns=ewb-ovs-$id o a b t0 t1 extra
+	local pc=$1 secs=$2 ns=ewb-ovs-$id a b t0 t1 extra
 	local vsd=/usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk
 	RESULT=0
 	[ -x "$vsd" ] || { log "bench.sh: $vsd missing"; return 1; }
@@ -215,9 +215,7 @@ rate_ovs() {	# PCAP SECONDS -> RESULT (Mpps)
 	ovs_vsctl add-br br-int -- set bridge br-int datapath_type=netdev
 	ovs_vsctl add-port br-int src -- set Interface src type=dpdk \
 		"options:dpdk-devargs=net_pcap0,rx_pcap=$pc,infinite_rx=1" ofport_request=1
-	for o in $(seq 0 63); do
-		echo "-- add-port br-int vx$o -- set interface vx$o type=vxlan options:remote_ip=203.0.113.$((o + 1)) options:key=$((1000 + o)) options:local_ip=198.51.100.1 ofport_request=$((100 + o))"
-	done | xargs ovs-vsctl --db="unix:$OVSD/db.sock"
+	$py "$tools/bench_layout.py" ovs-ports | xargs ovs-vsctl --db="unix:$OVSD/db.sock"
 	ovs_ctl ovs/route/add 203.0.113.0/24 br-phy 198.51.100.254 >/dev/null
 	ovs_ctl tnl/arp/set br-phy 198.51.100.254 02:00:00:00:00:fe >/dev/null
 	$py "$tools/bench_layout.py" ovs-flows >"$OVSD/flows.txt"

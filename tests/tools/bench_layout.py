@@ -4,12 +4,14 @@
 
     bench_layout.py ENCAP DIR SOCKET PREFIX PCAP [WORKERS [OVERLAYS ROUTES RULES EAL...]]
     bench_layout.py ovs-flows [OVERLAYS ROUTES RULES]
+    bench_layout.py ovs-ports [OVERLAYS]
 
 The second form writes the same policy as OpenFlow rules for Open vSwitch
 (ovs-ofctl add-flows): table 0 classifies (one rule per class rule, setting
 reg0 to the class's overlay), table 1 routes within that overlay (one rule
 per route: rewrite MACs, decrement TTL, out of the overlay's VXLAN port
-100 + overlay).
+100 + overlay). The third writes ovs-vsctl arguments for those VXLAN
+ports, with the same remotes and VNIs as the edgeway config.
 
 ENCAP vxlan|gre. DIR lan: the LAN port reads PCAP (mkpcap.py lan) and the
 WAN port is a net_null sink; wan: the other way round (mkpcap.py wan).
@@ -131,9 +133,20 @@ def ovs_flows(argv):
     print("\n".join(out))
 
 
+def ovs_ports(argv):
+    n_ov = int(argv[0]) if argv else 64
+    for o in range(n_ov):
+        print("-- add-port br-int vx%d -- set interface vx%d type=vxlan "
+              "options:remote_ip=%s options:key=%d options:local_ip=198.51.100.1 "
+              "ofport_request=%d" % (o, o, remote(o), 1000 + o, 100 + o))
+
+
 if __name__ == "__main__":
     if len(sys.argv) >= 2 and sys.argv[1] == "ovs-flows":
         ovs_flows(sys.argv[2:])
+        sys.exit(0)
+    if len(sys.argv) >= 2 and sys.argv[1] == "ovs-ports":
+        ovs_ports(sys.argv[2:])
         sys.exit(0)
     if len(sys.argv) < 6:
         print(__doc__, file=sys.stderr)
