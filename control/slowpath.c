@@ -54,6 +54,8 @@ struct ew_sp {
 	bool l2_dirty;			/* tunnels' MAC cache needs a refresh */
 	double icmp_tokens;
 	uint64_t icmp_last_ms;
+	unsigned int n_held;		/* packets held for ARP, all entries */
+	unsigned int held_max;		/* min(EW_NEIGH_HOLD_MAX, mbufs / 16) */
 	unsigned int n_ent;		/* entries ever used (ent[0..n_ent)) */
 	int32_t free_head;		/* released entries, by next */
 	int32_t head[NHASH_SIZE];	/* (scope, ip) -> first entry, by next */
@@ -84,6 +86,8 @@ ew_sp_create(struct ew_dp *dp)
 	sp->icmp_tokens = EW_ICMP_RATE;
 	sp->icmp_last_ms = sp->now_ms;
 	sp->tsc_hz = rte_get_tsc_hz();
+	/* a sweep of unresolved destinations must not empty the pool */
+	sp->held_max = RTE_MIN(EW_NEIGH_HOLD_MAX, dp->mp->size / 16);
 	return sp;
 }
 
@@ -103,6 +107,7 @@ ent_flush_queue(struct ew_sp *sp, struct nent *e)
 		sp->st->drop[EW_DROP_NEIGH_QUEUE]++;
 		rte_pktmbuf_free(e->q[i]);
 	}
+	sp->n_held -= e->nq;
 	e->nq = 0;
 }
 
@@ -234,10 +239,14 @@ resolve(struct ew_sp *sp, uint32_t scope, uint32_t ip, struct rte_mbuf *m)
 		}
 	}
 	if (m != NULL) {
-		if (e->nq < EW_NEIGH_QLEN)
-			e->q[e->nq++] = m;
-		else
+		if (e->nq >= EW_NEIGH_QLEN)
 			drop(sp, m, EW_DROP_NEIGH_QUEUE);
+		else if (sp->n_held >= sp->held_max)
+			drop(sp, m, EW_DROP_NEIGH_HOLD_CAP);
+		else {
+			e->q[e->nq++] = m;
+			sp->n_held++;
+		}
 	}
 	if (e->next_ms <= sp->now_ms) {
 		arp_request(sp, e);
@@ -556,6 +565,7 @@ learn(struct ew_sp *sp, uint32_t scope, uint32_t ip,
 	e->next_ms = sp->now_ms + EW_NEIGH_REACHABLE_MS;
 	nq = e->nq;
 	memcpy(q, e->q, nq * sizeof(q[0]));
+	sp->n_held -= nq;
 	e->nq = 0;
 	for (i = 0; i < nq; i++)
 		output(sp, q[i]);

@@ -18,6 +18,7 @@
 #include "fastpath/dataplane.h"
 
 #define EW_NEIGH_QLEN		8	/* packets held per unresolved neighbour */
+#define EW_NEIGH_HOLD_MAX	1024u	/* held in total, at most mbufs/16 */
 #define EW_NEIGH_REACHABLE_MS	30000	/* refresh after this */
 #define EW_NEIGH_RETRY_MS	1000
 #define EW_NEIGH_PROBES		3

@@ -44,7 +44,8 @@
 	_(LOCAL_PROTO, "local_proto", "packet to this node that is not ICMP echo or a known service") \
 	_(ARP_BAD, "arp_bad", "ARP packet malformed or not for us") \
 	_(NO_MBUF, "no_mbuf", "mbuf pool empty") \
-	_(STALE, "stale", "held or punted for a tunnel a reload removed")
+	_(STALE, "stale", "held or punted for a tunnel a reload removed") \
+	_(NEIGH_HOLD_CAP, "neigh_hold_cap", "waiting for ARP: all neighbours together hold the most allowed (min(1024, mbufs/16))")
 
 enum ew_drop {
 #define _(sym, name, help) EW_DROP_##sym,
