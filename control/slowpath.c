@@ -904,6 +904,14 @@ local_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx, uint16_t txi
 		const uint8_t *pl = (const uint8_t *)(udp + 1);
 
 		if (udp->dst_port == rte_cpu_to_be_16(EW_STAMP_PORT)) {
+			/* never answer another reflector, nor ourselves: two
+			 * sites would reflect one packet to each other forever */
+			if (udp->src_port == rte_cpu_to_be_16(EW_STAMP_PORT) ||
+					ew_tables_is_local(sp->t,
+						rte_be_to_cpu_32(ip->src_addr))) {
+				drop(sp, m, EW_DROP_STAMP_LOOP);
+				return;
+			}
 			stamp_reflect(sp, m, ip, udp, pl, ifx, txi);
 			return;
 		}

@@ -45,7 +45,9 @@
 	_(ARP_BAD, "arp_bad", "ARP packet malformed or not for us") \
 	_(NO_MBUF, "no_mbuf", "mbuf pool empty") \
 	_(STALE, "stale", "held or punted for a tunnel a reload removed") \
-	_(NEIGH_HOLD_CAP, "neigh_hold_cap", "waiting for ARP: all neighbours together hold the most allowed (min(1024, mbufs/16))")
+	_(NEIGH_HOLD_CAP, "neigh_hold_cap", "waiting for ARP: all neighbours together hold the most allowed (min(1024, mbufs/16))") \
+	_(LAN_SPOOF_SELF, "lan_spoof_self", "LAN packet with one of this node's own addresses as its source") \
+	_(STAMP_LOOP, "stamp_loop", "STAMP test packet from port 862 or from our own address: not reflected (loop)")
 
 enum ew_drop {
 #define _(sym, name, help) EW_DROP_##sym,

@@ -247,7 +247,7 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		unsigned int ifx)
 {
 	struct rte_ipv4_hdr *ip;
-	uint32_t dst, v, ihl, len;
+	uint32_t src, dst, v, ihl, len;
 	uint16_t sport = 0, dport = 0;
 	unsigned int n;
 	bool near;
@@ -256,6 +256,13 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	ip = ip_parse(w, m, ifx);
 	if (ip == NULL)
 		return;
+	/* our own address as the source: a spoof that can start loops
+	 * between sites (STAMP reflectors answering each other) */
+	src = rte_be_to_cpu_32(ip->src_addr);
+	if (unlikely(ew_tables_near(t, src) && ew_tables_is_local(t, src))) {
+		drop(w, m, ifx, EW_DROP_LAN_SPOOF_SELF);
+		return;
+	}
 	dst = rte_be_to_cpu_32(ip->dst_addr);
 	/* most LAN traffic leaves by an overlay: one bit rules out both
 	 * lookups for destinations in no /8 we have an address or route in */
