@@ -338,23 +338,18 @@ port_nexthop(const struct ew_tables *t, unsigned int ifx, uint32_t dst)
 	return t->cfg->ifaces[ifx].gateway;
 }
 
-/* Send an IPv4 packet we originate (or reply with) towards its
- * destination: back into tunnel TX if given, else by the LAN table, else
- * out of port IFX. */
+/* Send a reply (echo reply, STAMP reflection, ICMP error) to a packet
+ * that came in on port IFX or through tunnel TXI: back the way the
+ * request came, never re-routed by its (possibly spoofed) source, so a
+ * WAN packet claiming a LAN source is not answered into the LAN. */
 static void
 out_ip(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx, uint16_t txi)
 {
 	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
-	uint32_t dst = rte_be_to_cpu_32(ip->dst_addr), nh, v;
+	uint32_t dst = rte_be_to_cpu_32(ip->dst_addr), nh;
 
 	if (txi != EW_TX_NONE) {
 		out_tunnel(sp, m, txi, 0);
-		return;
-	}
-	if (ew_lpm_lookup(&sp->t->lan, dst, &v) == 0) {
-		const struct ew_lan_nh *l = &sp->t->lan_nh[v];
-
-		out_port(sp, m, l->ifx, l->via ? l->via : dst);
 		return;
 	}
 	nh = port_nexthop(sp->t, ifx, dst);
