@@ -32,6 +32,7 @@ struct nent {
 	bool pinned;			/* a tunnel needs it: never aged out */
 	bool fixed;			/* static (config): ARP never changes it */
 	bool asked;			/* we sent a request not yet answered */
+	bool waiting_ul;		/* overlay: request waits for the underlay */
 	uint8_t probes;
 	uint8_t nq;
 	struct rte_ether_addr mac;
@@ -482,7 +483,8 @@ arp_request(struct ew_sp *sp, struct nent *e)
 		tu = &t->tun[txi];
 		/* inside the overlay needs the underlay first: ask for it and
 		 * come back when it answers (learn() kicks us) */
-		if (resolve(sp, tu->ifx, tu->nh, NULL) == NULL)
+		e->waiting_ul = resolve(sp, tu->ifx, tu->nh, NULL) == NULL;
+		if (e->waiting_ul)
 			return;
 		m = arp_build(sp, RTE_ARP_OP_REQUEST, &t->ports[tu->ifx].mac,
 				t->ov[tu->ox].addr, &zero, e->ip, &bcast, true);
@@ -498,16 +500,23 @@ arp_request(struct ew_sp *sp, struct nent *e)
 		send_l2(sp, e->scope, m);
 }
 
-/* An underlay neighbour resolved: overlay peers waiting on it ask now. */
+/* Tunnel next hop (SCOPE, IP) resolved: the overlay peers behind it whose
+ * request could not leave for want of it ask now. Only those: a peer
+ * asked within the retry interval waits for the tick (the pacing). */
 static void
-kick_overlay(struct ew_sp *sp)
+kick_overlay(struct ew_sp *sp, uint32_t scope, uint32_t ip)
 {
+	const struct ew_tables *t = sp->t;
 	unsigned int i;
 
-	for (i = 0; i < sp->n_ent; i++) {
-		struct nent *e = &sp->ent[i];
+	for (i = 0; i < t->n_tunnels; i++) {
+		const struct ew_tunnel *tu = &t->tun[i];
+		struct nent *e;
 
-		if (e->state == N_INCOMPLETE && (e->scope & EW_SCOPE_OV)) {
+		if (tu->encap != EW_ENCAP_VXLAN || tu->ifx != scope || tu->nh != ip)
+			continue;
+		e = ent_find(sp, EW_SCOPE_OV | tu->id, tu->peer);
+		if (e != NULL && e->state == N_INCOMPLETE && e->waiting_ul) {
 			arp_request(sp, e);
 			e->next_ms = sp->now_ms + EW_NEIGH_RETRY_MS;
 		}
@@ -566,9 +575,11 @@ learn(struct ew_sp *sp, uint32_t scope, uint32_t ip,
 		output(sp, q[i]);
 	/* a newly usable underlay neighbour: the overlay peers behind it ask
 	 * now (a refresh, or a static entry installed again with each
-	 * generation, changes nothing they wait for; the tick retries them) */
-	if (changed && !(scope & EW_SCOPE_OV))
-		kick_overlay(sp);
+	 * generation, changes nothing they wait for; the tick retries them).
+	 * Tunnel next hops are pinned: other neighbours (a big LAN's hosts
+	 * asking for us) never cost a look at the tunnels. */
+	if (changed && e->pinned && !(scope & EW_SCOPE_OV))
+		kick_overlay(sp, scope, ip);
 }
 
 /* ARP payload A, arriving on port IFX (TXI == EW_TX_NONE) or inside VXLAN
@@ -1226,11 +1237,23 @@ sync_static(struct ew_sp *sp, const struct ew_tables *t)
 		}
 }
 
+/* (SCOPE, IP) is needed by the generation: resolve it, keep it fresh,
+ * never age it out nor evict it for another. */
+static void
+pin(struct ew_sp *sp, uint32_t scope, uint32_t ip)
+{
+	struct nent *e = ent_find(sp, scope, ip);
+
+	if (e == NULL)
+		e = ent_new(sp, scope, ip);
+	if (e != NULL)
+		e->pinned = true;
+}
+
 void
 ew_sp_tables_changed(struct ew_sp *sp, const struct ew_tables *t)
 {
 	unsigned int i;
-	struct nent *e;
 
 	sp->t = t;
 	sp->now_ms = ew_now_ms();
@@ -1241,19 +1264,18 @@ ew_sp_tables_changed(struct ew_sp *sp, const struct ew_tables *t)
 	for (i = 0; i < t->n_tunnels; i++) {
 		const struct ew_tunnel *tu = &t->tun[i];
 
-		e = ent_find(sp, tu->ifx, tu->nh);
-		if (e == NULL)
-			e = ent_new(sp, tu->ifx, tu->nh);
-		if (e != NULL)
-			e->pinned = true;
-		if (tu->encap != EW_ENCAP_VXLAN)
-			continue;
-		e = ent_find(sp, EW_SCOPE_OV | tu->id, tu->peer);
-		if (e == NULL)
-			e = ent_new(sp, EW_SCOPE_OV | tu->id, tu->peer);
-		if (e != NULL)
-			e->pinned = true;
+		pin(sp, tu->ifx, tu->nh);
+		if (tu->encap == EW_ENCAP_VXLAN)
+			pin(sp, EW_SCOPE_OV | tu->id, tu->peer);
 	}
+	/* LAN routes' gateways (workers read them like tunnel next hops)
+	 * and the WAN gateways (replies leave through them) */
+	for (i = 0; i < t->n_lan_nh; i++)
+		if (t->lan_nh[i].via != 0)
+			pin(sp, t->lan_nh[i].ifx, t->lan_nh[i].via);
+	for (i = 0; i < t->cfg->n_ifaces && i < t->n_ports; i++)
+		if (t->cfg->ifaces[i].gateway != 0)
+			pin(sp, i, t->cfg->ifaces[i].gateway);
 	ew_sp_tick(sp, sp->now_ms);
 }
 
