@@ -57,7 +57,6 @@ uint64_t ew_now_ms(void);
  * the tunnel, stamped by worker 0 on its way out. Answers (echo replies
  * carrying our payload) go to the callback with the round trip measured
  * between the worker's TX and RX timestamps. */
-#define EW_PROBE_ID	0x4557	/* "EW" */
 typedef void (*ew_probe_cb)(void *arg, unsigned int slot, uint32_t seq,
 		uint64_t rtt_ns);
 void ew_sp_set_probe_cb(struct ew_sp *sp, ew_probe_cb cb, void *arg);

@@ -59,6 +59,7 @@ struct ew_meta {
  * from the frame's end, just before transmitting, and fixes the ICMP
  * checksum EW_PROBE_CKSUM_TAIL bytes from the end. */
 #define EW_META_TXSTAMP		0x01
+#define EW_PROBE_ID		0x4557	/* "EW": ICMP identifier of probes */
 #define EW_PROBE_TAIL		16
 #define EW_PROBE_CKSUM_TAIL	(16 + 8 - 2)
 /* A STAMP packet (44-byte payload, UDP checksum 0): worker 0 writes the NTP

@@ -47,7 +47,14 @@
 	_(STALE, "stale", "held or punted for a tunnel a reload removed") \
 	_(NEIGH_HOLD_CAP, "neigh_hold_cap", "waiting for ARP: all neighbours together hold the most allowed (min(1024, mbufs/16))") \
 	_(LAN_SPOOF_SELF, "lan_spoof_self", "LAN packet with one of this node's own addresses as its source") \
-	_(STAMP_LOOP, "stamp_loop", "STAMP test packet from port 862 or from our own address: not reflected (loop)")
+	_(STAMP_LOOP, "stamp_loop", "STAMP test packet from port 862 or from our own address: not reflected (loop)") \
+	_(POLICE_ARP, "punt_police_arp", "ARP on a port over its punt rate (per worker and port)") \
+	_(POLICE_LOCAL, "punt_police_local", "packets for our LAN/WAN addresses over their punt rate") \
+	_(POLICE_OVERLAY, "punt_police_overlay", "ARP and packets for us inside tunnels (not probes) over their punt rate") \
+	_(POLICE_PROBE, "punt_police_probe", "probe and STAMP packets from tunnels over their punt rate") \
+	_(POLICE_NEXTHOP, "punt_police_nexthop", "packets for unresolved next hops over their punt rate") \
+	_(POLICE_ICMP, "punt_police_icmp", "ICMP errors to send over their punt rate (the drop itself is counted too)") \
+	_(POLICE_FRAG, "punt_police_frag", "packets to fragment over their punt rate")
 
 enum ew_drop {
 #define _(sym, name, help) EW_DROP_##sym,

@@ -31,7 +31,7 @@ drop(struct ew_worker *w, struct rte_mbuf *m, unsigned int ifx, enum ew_drop r)
 	rte_pktmbuf_free(m);
 }
 
-static void punt(struct ew_worker *w, struct rte_mbuf *m, uint8_t reason,
+static bool punt(struct ew_worker *w, struct rte_mbuf *m, uint8_t reason,
 		unsigned int ifx, uint16_t tx, uint16_t arg, uint32_t nh);
 
 /* Drop M under reason R, and hand it to the control thread to answer its
@@ -74,11 +74,49 @@ punt_flush(struct ew_worker *w)
 	w->n_punt = 0;
 }
 
-static void
-punt(struct ew_worker *w, struct rte_mbuf *m, uint8_t reason, unsigned int ifx,
-		uint16_t tx, uint16_t arg, uint32_t nh)
+/* May one more packet of class CL from interface IFX go to the control
+ * thread now? GCRA on the burst's TSC: no atomics, no extra rdtsc. */
+static inline bool
+police(struct ew_worker *w, unsigned int cl, unsigned int ifx)
 {
-	struct ew_meta *mt = ew_meta(m);
+	uint64_t now = w->rx_tsc, *tat = &w->pol_tat[cl][ifx];
+	uint64_t next = *tat > now ? *tat : now;
+
+	if (next - now > w->pol_tol[cl])
+		return false;
+	*tat = next + w->pol_cost[cl];
+	return true;
+}
+
+static const uint8_t punt_class[] = {
+	[EW_PUNT_ARP] = EW_POL_ARP,
+	[EW_PUNT_LOCAL] = EW_POL_LOCAL,
+	[EW_PUNT_OV_ARP] = EW_POL_OVERLAY,
+	[EW_PUNT_OV_LOCAL] = EW_POL_OVERLAY,
+	[EW_PUNT_NH_TUN] = EW_POL_NEXTHOP,
+	[EW_PUNT_NH_PORT] = EW_POL_NEXTHOP,
+	[EW_PUNT_ICMP_ERR] = EW_POL_ICMP,
+	[EW_PUNT_FRAG] = EW_POL_FRAG,
+};
+
+/* Hand M to the control thread as a punt of REASON, policed as class CL.
+ * Returns false when it was policed (freed and counted). */
+static bool
+punt_as(struct ew_worker *w, struct rte_mbuf *m, unsigned int cl,
+		uint8_t reason, unsigned int ifx, uint16_t tx, uint16_t arg,
+		uint32_t nh)
+{
+	struct ew_meta *mt;
+
+	if (unlikely(!police(w, cl, ifx))) {
+		w->st->drop[EW_DROP_POLICE_ARP + cl]++;
+		/* an ICMP error's packet is already counted as dropped */
+		if (reason != EW_PUNT_ICMP_ERR)
+			w->st->port[ifx].drops++;
+		rte_pktmbuf_free(m);
+		return false;
+	}
+	mt = ew_meta(m);
 
 	mt->reason = reason;
 	mt->ifx = (uint8_t)ifx;
@@ -91,6 +129,37 @@ punt(struct ew_worker *w, struct rte_mbuf *m, uint8_t reason, unsigned int ifx,
 	if (unlikely(w->n_punt == RTE_DIM(w->punt)))
 		punt_flush(w);
 	w->punt[w->n_punt++] = m;
+	return true;
+}
+
+static bool
+punt(struct ew_worker *w, struct rte_mbuf *m, uint8_t reason, unsigned int ifx,
+		uint16_t tx, uint16_t arg, uint32_t nh)
+{
+	return punt_as(w, m, punt_class[reason], reason, ifx, tx, arg, nh);
+}
+
+/* Data at an IPv4 packet for us from a tunnel: a probe (ours or the
+ * peer's, ICMP or STAMP) rather than anything else? */
+static inline bool
+is_probe(const struct rte_ipv4_hdr *ip, uint32_t len)
+{
+	uint32_t ihl = (ip->version_ihl & 0xf) * 4u;
+	const uint8_t *l4 = (const uint8_t *)ip + ihl;
+	uint16_t sport, dport, id;
+
+	if (ew_ip_is_fragment(ip) || len < ihl + 8)
+		return false;
+	if (ip->next_proto_id == IPPROTO_UDP) {
+		sport = (uint16_t)(l4[0] << 8 | l4[1]);
+		dport = (uint16_t)(l4[2] << 8 | l4[3]);
+		return dport == EW_STAMP_PORT ||
+				(sport == EW_STAMP_PORT && dport == EW_STAMP_SENDER_PORT);
+	}
+	id = (uint16_t)(l4[4] << 8 | l4[5]);
+	return ip->next_proto_id == IPPROTO_ICMP && id == EW_PROBE_ID &&
+			(l4[0] == RTE_IP_ICMP_ECHO_REQUEST ||
+			 l4[0] == RTE_IP_ICMP_ECHO_REPLY);
 }
 
 static void
@@ -330,8 +399,8 @@ lan_overlay(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 			return;
 		}
 		ew_ip_ttl_dec(ip);
-		punt(w, m, EW_PUNT_FRAG, ifx, tu->slot, 0, 0);
-		ew_meta(m)->tos = (uint8_t)(cl->dscp << 2);
+		if (punt(w, m, EW_PUNT_FRAG, ifx, tu->slot, 0, 0))
+			ew_meta(m)->tos = (uint8_t)(cl->dscp << 2);
 		return;
 	}
 	mss_clamp(ip, len, ov->mss);
@@ -346,8 +415,8 @@ lan_overlay(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 			(tu->encap == EW_ENCAP_VXLAN &&
 			 ew_neigh_get(w->dp->neigh, EW_SCOPE_OV | tu->id, tu->peer,
 					&peer_mac) != 0))) {
-		punt(w, m, EW_PUNT_NH_TUN, ifx, tu->slot, 0, 0);
-		ew_meta(m)->tos = (uint8_t)(cl->dscp << 2);
+		if (punt(w, m, EW_PUNT_NH_TUN, ifx, tu->slot, 0, 0))
+			ew_meta(m)->tos = (uint8_t)(cl->dscp << 2);
 		return;
 	}
 	if (unlikely(ew_encap(m, tu, &nh_mac, &peer_mac, hash,
@@ -390,7 +459,9 @@ inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		return;
 	dst = rte_be_to_cpu_32(ip->dst_addr);
 	if (ew_tables_is_local(t, dst)) {
-		punt(w, m, EW_PUNT_OV_LOCAL, ifx, slot, 0, 0);
+		punt_as(w, m, is_probe(ip, rte_pktmbuf_data_len(m)) ?
+				EW_POL_PROBE : EW_POL_OVERLAY,
+				EW_PUNT_OV_LOCAL, ifx, slot, 0, 0);
 		return;
 	}
 	if (unlikely(ew_ip_bad_dst(dst))) {
@@ -580,10 +651,21 @@ void
 ew_worker_init(struct ew_worker *w, struct ew_dp *dp, unsigned int idx,
 		struct ew_lcore_stats *st)
 {
+	static const uint32_t rate[EW_POL_MAX] = EW_POL_RATES;
+	static const uint32_t burst[EW_POL_MAX] = EW_POL_BURSTS;
+	uint64_t hz = rte_get_tsc_hz();
+	unsigned int i;
+
+	RTE_BUILD_BUG_ON(EW_DROP_POLICE_FRAG - EW_DROP_POLICE_ARP !=
+			EW_POL_FRAG - EW_POL_ARP);
 	memset(w, 0, sizeof(*w));
 	w->dp = dp;
 	w->idx = idx;
 	w->st = st;
+	for (i = 0; i < EW_POL_MAX; i++) {
+		w->pol_cost[i] = hz / rate[i];
+		w->pol_tol[i] = w->pol_cost[i] * (burst[i] - 1);
+	}
 }
 
 /* A probe's transmit time, as close to the wire as we get: written into

@@ -17,6 +17,26 @@ struct ew_txbuf {
 	struct rte_mbuf *m[EW_BURST * 2];
 };
 
+/*
+ * Punt policing: a token bucket per class, per arrival (or, for next hops,
+ * output) interface, per worker, on the TSC, so that a flood of one kind
+ * (pings at the WAN address, TTL 1 from the LAN) costs only itself and
+ * the punt ring keeps room for ARP and probe answers. Rates in packets
+ * per second and bursts; what is over is dropped as punt_police_<class>.
+ */
+enum ew_police {
+	EW_POL_ARP,		/* ARP on a port */
+	EW_POL_LOCAL,		/* for our LAN/WAN addresses */
+	EW_POL_OVERLAY,		/* ARP and for us inside a tunnel, not probes */
+	EW_POL_PROBE,		/* ICMP probes and STAMP inside a tunnel */
+	EW_POL_NEXTHOP,		/* waiting for ARP */
+	EW_POL_ICMP,		/* ICMP errors to send */
+	EW_POL_FRAG,		/* to fragment */
+	EW_POL_MAX
+};
+#define EW_POL_RATES { 1000, 1000, 1000, 20000, 5000, 200, 20000 }
+#define EW_POL_BURSTS { 128, 128, 128, 256, 256, 64, 256 }
+
 struct ew_worker {
 	struct ew_dp *dp;
 	unsigned int idx;		/* worker index = queue id */
@@ -32,6 +52,10 @@ struct ew_worker {
 	uint16_t pend_cls[EW_BURST];
 	const struct ew_acl_key *keyp[EW_BURST];
 	struct ew_acl_key keys[EW_BURST];
+	/* punt policing (GCRA): TSC per packet, tolerance, and by class
+	 * and interface the theoretical arrival time of the next packet */
+	uint64_t pol_cost[EW_POL_MAX], pol_tol[EW_POL_MAX];
+	uint64_t pol_tat[EW_POL_MAX][EW_MAX_IFACES];
 } __rte_cache_aligned;
 
 void ew_worker_init(struct ew_worker *w, struct ew_dp *dp, unsigned int idx,
