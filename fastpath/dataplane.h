@@ -93,6 +93,7 @@ struct ew_dp {
 
 	unsigned int n_ports;
 	uint16_t port_id[EW_MAX_IFACES];
+	uint16_t port_mtu[EW_MAX_IFACES];	/* what its buffers were sized for */
 
 	struct ew_clock clock;		/* TSC -> NTP, fixed at start-up */
 
@@ -100,6 +101,17 @@ struct ew_dp {
 	struct ew_lcore_stats *stats;	/* [RTE_MAX_LCORE] */
 	unsigned int stats_lcores;
 };
+
+/*
+ * The packet buffer pool: N mbufs, each holding a whole frame of MAX_MTU
+ * (ew_port_buf_size), so packets are one segment everywhere. NULL with ERR
+ * set (saying how much memory it wanted) when it cannot be had.
+ */
+struct rte_mempool *ew_dp_pool_create(const char *name, unsigned int n,
+		uint16_t max_mtu, int socket, char *err, size_t errlen);
+
+/* Bytes a pool of N mbufs for MAX_MTU takes, about. */
+size_t ew_dp_pool_bytes(unsigned int n, uint16_t max_mtu);
 
 /* Register the mbuf dynamic field. Idempotent. 0 or -1. */
 int ew_meta_register(void);

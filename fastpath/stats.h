@@ -17,6 +17,7 @@
 	_(L2_PROTO, "l2_proto", "ethertype not handled (not IPv4/ARP)") \
 	_(VLAN, "vlan", "802.1Q tag with a VLAN id other than 0") \
 	_(RUNT, "runt", "frame shorter than its headers") \
+	_(OVERSIZE, "oversize", "frame in chained buffers, longer than one buffer holds (above the interface MTU)") \
 	_(IP_VERSION, "ip_version", "IPv4 header: version is not 4") \
 	_(IP_IHL, "ip_ihl", "IPv4 header: IHL below 5") \
 	_(IP_LENGTH, "ip_length", "IPv4 total length beyond the frame or below the header") \

@@ -188,8 +188,7 @@ ip_parse(struct ew_worker *w, struct rte_mbuf *m, unsigned int ifx)
 	uint16_t tot;
 	int r;
 
-	/* Multi-segment mbufs are not expected at 1500 bytes; headers are
-	 * checked against the first segment only. */
+	/* one segment (process_one): data_len is the whole frame */
 	r = ew_ipv4_check(ip, len);
 	if (unlikely(r >= 0)) {
 		drop(w, m, ifx, (enum ew_drop)r);
@@ -529,6 +528,15 @@ process_one(struct ew_worker *w, const struct ew_tables *t, unsigned int ifx,
 
 	w->st->port[ifx].rx_packets++;
 	w->st->port[ifx].rx_bytes += rte_pktmbuf_pkt_len(m);
+	/* Buffers hold a whole frame of the largest MTU, so PMDs hand over
+	 * one segment; one that chains anyway (pcap, some scatter paths) is
+	 * made whole here, by copying into the first segment's tailroom,
+	 * before any header is read. What cannot fit is longer than the
+	 * MTU: dropped. Everything after this point sees one segment. */
+	if (unlikely(m->nb_segs > 1) && rte_pktmbuf_linearize(m) != 0) {
+		drop(w, m, ifx, EW_DROP_OVERSIZE);
+		return;
+	}
 	type = l2_parse(w, m, ifx);
 	if (type < 0)
 		return;
