@@ -39,6 +39,8 @@ enum ew_punt {
 				 * nh = next-hop MTU; tx = tunnel it came from or
 				 * EW_TX_NONE; ifx = arrival port */
 	EW_PUNT_FRAG,		/* data at IPv4 (TTL done) too big, DF clear; tx */
+	EW_PUNT_FRAG_PORT,	/* data at IPv4 (TTL done) over LAN port ifx's
+				 * MTU, DF clear; nh = next hop */
 };
 
 #define EW_TX_NONE 0xffff	/* no tunnel (same value as EW_SLOT_NONE: test

@@ -31,12 +31,16 @@ find_port(const char *name, uint16_t *port_id)
 	return rte_eth_dev_get_port_by_name(name, port_id);
 }
 
-/* The af_packet ring frame size for a port of MTU, 0 when the default holds
- * it: the mbuf's buffer size (EW_PORT_SLACK covers the 66-byte offset). */
+/* The af_packet ring frame size for mbufs of pool MP, 0 when the default
+ * fits: the buffer size (EW_PORT_SLACK covers the 66-byte offset). The
+ * pool's, not the port's MTU: the PMD has the kernel reassemble fragments
+ * (PACKET_FANOUT_FLAG_DEFRAG), so a 1500-byte LAN's fragments can arrive
+ * as one bigger packet, which the overlay may still carry. */
 static unsigned int
-afp_framesz(uint16_t mtu)
+afp_framesz(const struct rte_mempool *mp)
 {
-	unsigned int fs = ew_port_buf_size(mtu);
+	unsigned int fs = rte_pktmbuf_data_room_size((struct rte_mempool *)mp) -
+			RTE_PKTMBUF_HEADROOM;
 
 	return fs > EW_AFP_FRAMESZ_DEFAULT ? fs : 0;
 }
@@ -134,11 +138,11 @@ ew_port_open(const char *device, unsigned int n_queues, uint16_t mtu,
 		size_t k = (size_t)snprintf(args, sizeof(args), "%s", device);
 
 		/* af_packet: one queue pair per worker (PACKET_FANOUT), and
-		 * ring frames that hold a frame of the MTU */
+		 * ring frames that hold what an mbuf holds */
 		if (afp && strstr(device, "qpairs=") == NULL && k < sizeof(args))
 			k += (size_t)snprintf(args + k, sizeof(args) - k,
 					",qpairs=%u", n_queues);
-		fs = afp_framesz(mtu);
+		fs = afp_framesz(mp);
 		if (afp && fs != 0 && strstr(device, "framesz=") == NULL &&
 				k < sizeof(args))
 			k += (size_t)snprintf(args + k, sizeof(args) - k,

@@ -33,8 +33,8 @@ ew_port_buf_size(uint16_t mtu)
 /*
  * Open DEVICE with N_QUEUES queue pairs receiving into MP, whose buffers
  * must hold ew_port_buf_size(MTU). An af_packet device gets a kernel ring
- * whose frames hold MTU (framesz=, unless DEVICE sets it) and its kernel
- * interface the MTU. Returns 0, or -1 with ERR set.
+ * whose frames hold what an mbuf holds (framesz=, unless DEVICE sets it)
+ * and its kernel interface the MTU. Returns 0, or -1 with ERR set.
  */
 int ew_port_open(const char *device, unsigned int n_queues, uint16_t mtu,
 		struct rte_mempool *mp, uint16_t *port_id,

@@ -29,6 +29,7 @@
 #include "fastpath/encap.h"
 #include "fastpath/neigh.h"
 #include "fastpath/pkt.h"
+#include "fastpath/port.h"
 #include "fastpath/worker.h"
 
 static struct rte_mempool *mp;
@@ -879,9 +880,9 @@ t_garbage(void **state)
 
 static struct rte_mempool *mp_jumbo, *mp_std;
 
-/* TEXT with "mtu: 9000" added to every interface line. */
+/* TEXT with "mtu: 9000" added to every interface line with ROLE. */
 static char *
-jumbo_cfg(const char *text)
+jumbo_cfg(const char *text, const char *role)
 {
 	char *out = malloc(strlen(text) * 2 + 1), *o = out;
 	const char *p = text;
@@ -893,7 +894,7 @@ jumbo_cfg(const char *text)
 		char line[512];
 
 		snprintf(line, sizeof(line), "%.*s", (int)n, p);
-		if (strncmp(line, "  - { name: ", 12) == 0 && strstr(line, "role: ") != NULL) {
+		if (strncmp(line, "  - { name: ", 12) == 0 && strstr(line, role) != NULL) {
 			o += sprintf(o, "  - { mtu: 9000, ");
 			memcpy(o, p + 6, n - 6);
 			o += n - 6;
@@ -907,10 +908,12 @@ jumbo_cfg(const char *text)
 	return out;
 }
 
+/* A all at 9000; B's WAN at 9000 and, with LAN_1500, its LAN at 1500. */
 static int
-setup_jumbo(void **state)
+jumbo_sites(bool lan_1500)
 {
-	char *a = jumbo_cfg(cfg_a), *b = jumbo_cfg(cfg_b);
+	char *a = jumbo_cfg(cfg_a, "role: "),
+		*b = jumbo_cfg(cfg_b, lan_1500 ? "role: wan" : "role: ");
 
 	mp_std = mp;
 	mp = mp_jumbo;
@@ -924,6 +927,18 @@ setup_jumbo(void **state)
 	ew_neigh_set(B.dp.neigh, EW_SCOPE_OV | 100, 0xa9fe6401, &mac_a[1]);
 	ew_neigh_set(B.dp.neigh, 0, 0x0a02000a, &mac_host_b);
 	return 0;
+}
+
+static int
+setup_jumbo(void **state)
+{
+	return jumbo_sites(false);
+}
+
+static int
+setup_jumbo_lan_1500(void **state)
+{
+	return jumbo_sites(true);
 }
 
 static int
@@ -1010,6 +1025,10 @@ t_jumbo(void **state)
 	unsigned int i;
 	uint64_t drops = 0;
 
+	/* at 1500 the buffers are DPDK's default; at 9000 they hold a frame */
+	assert_int_equal(RTE_PKTMBUF_HEADROOM + ew_port_buf_size(1500),
+			RTE_MBUF_DEFAULT_BUF_SIZE);
+	assert_true(ew_port_buf_size(9000) >= 9000 + 18);
 	assert_int_equal(A.t->ov[0].mtu, 9000 - 50);
 	/* a full-size overlay packet, in one buffer */
 	jumbo_through(big_frame(8950), 8950);
@@ -1029,6 +1048,42 @@ t_jumbo(void **state)
 		drops += A.st->port[i].drops + B.st->port[i].drops;
 	assert_int_equal(drops, 1);
 	assert_int_equal(A.st->drop[EW_DROP_MTU], 1);
+}
+
+/* B's LAN (1500) is smaller than the overlay (8950, over a 9000 WAN): a
+ * bigger packet out of the tunnel gets frag needed with the LAN's MTU, sent
+ * back into the tunnel, or without DF goes to be fragmented for the LAN. */
+static void
+t_jumbo_lan_mtu(void **state)
+{
+	struct rte_mbuf *m;
+	unsigned int df;
+
+	assert_int_equal(B.t->ov[0].mtu, 8950);
+	assert_int_equal(B.t->ports[0].mtu, 1500);
+	for (df = 0; df < 2; df++) {
+		m = frame(0x0a02000a, IPPROTO_UDP, 40000, 9000, 4000, 64, df,
+				&mac_a[0]);
+		rx1(&A, 0, m);
+		m = take_tx(&A, 1);
+		memcpy(rte_pktmbuf_mtod(m, uint8_t *), &mac_b[1], 6);
+		rx1(&B, 1, m);
+		m = take_punt(&B, df ? EW_PUNT_ICMP_ERR : EW_PUNT_FRAG_PORT);
+		assert_nothing_out(&B);
+		if (df) {
+			assert_int_equal(ew_meta(m)->arg, 3 << 8 | 4);
+			assert_int_equal(ew_meta(m)->nh, 1500);
+			assert_int_equal(ew_meta(m)->tx, B.t->tun[0].slot);
+			assert_int_equal(B.st->drop[EW_DROP_MTU], 1);
+		} else {
+			assert_int_equal(ew_meta(m)->ifx, 0);
+			assert_int_equal(ew_meta(m)->nh, 0x0a02000a);
+			assert_int_equal(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->time_to_live, 62);
+		}
+		rte_pktmbuf_free(m);
+	}
+	/* what fits the LAN is forwarded as before */
+	jumbo_through(big_frame(1500), 1500);
 }
 
 /* A chained frame that one buffer cannot hold (here: 2 KB buffers, a
@@ -1082,6 +1137,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(t_mss_clamp_decap, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_jumbo, setup_jumbo, teardown_jumbo),
+		cmocka_unit_test_setup_teardown(t_jumbo_lan_mtu, setup_jumbo_lan_1500,
+				teardown_jumbo),
 		cmocka_unit_test_setup_teardown(t_chained_oversize, setup, teardown),
 	};
 	char cmd[128];
