@@ -175,11 +175,20 @@ ew_daemon_commit(struct ew_daemon *d, struct ew_config *cfg, char *err,
 {
 	struct ew_tables *t, *old;
 	bool built = false;
+	unsigned int i;
 
 	if (restart_needed(d->dp.tables->cfg, cfg, err, errlen) != 0) {
 		ew_config_free(cfg);
 		return 2;
 	}
+	for (i = 0; i < cfg->n_ifaces; i++)
+		if (cfg->ifaces[i].mtu > d->dp.port_mtu[i]) {
+			snprintf(err, errlen, "interface '%s': mtu %u is above the %u its packet buffers were sized for at start: restart to apply",
+					cfg->ifaces[i].name, cfg->ifaces[i].mtu,
+					d->dp.port_mtu[i]);
+			ew_config_free(cfg);
+			return 2;
+		}
 	ew_slots_begin(&d->tslots);
 	ew_slots_begin(&d->cslots);
 	t = ew_tables_rebuild(cfg, d->dp.tables, d->macs, d->port_ids,
@@ -338,6 +347,7 @@ ew_daemon_start(const char *prog, struct ew_config *cfg)
 	struct ew_tables *t;
 	char err[256];
 	unsigned int i, lcore, n;
+	uint16_t max_mtu;
 	int argc;
 	sigset_t ss;
 
@@ -375,13 +385,18 @@ ew_daemon_start(const char *prog, struct ew_config *cfg)
 				rte_lcore_count());
 		goto out_cfg;
 	}
-	d->mp = rte_pktmbuf_pool_create("ew_mbufs", cfg->mbufs, 256, 0,
-			RTE_MBUF_DEFAULT_BUF_SIZE, (int)rte_socket_id());
+	max_mtu = 0;
+	for (i = 0; i < cfg->n_ifaces; i++)
+		max_mtu = RTE_MAX(max_mtu, cfg->ifaces[i].mtu);
+	d->mp = ew_dp_pool_create("ew_mbufs", cfg->mbufs, max_mtu,
+			(int)rte_socket_id(), err, sizeof(err));
 	if (d->mp == NULL) {
-		fprintf(stderr, "%s: cannot create a pool of %u mbufs: %s\n",
-				prog, cfg->mbufs, rte_strerror(rte_errno));
+		fprintf(stderr, "%s: %s\n", prog, err);
 		goto out_cfg;
 	}
+	LOG(INFO, "packet buffers: %u mbufs of %u bytes for mtu %u, about %zu MiB\n",
+			cfg->mbufs, rte_pktmbuf_data_room_size(d->mp), max_mtu,
+			ew_dp_pool_bytes(cfg->mbufs, max_mtu) >> 20);
 	d->dp.mp = d->mp;
 	d->dp.idle = cfg->idle;
 	if (ew_dp_init(&d->dp, cfg->workers, cfg->n_ifaces, err, sizeof(err)) != 0) {
@@ -399,6 +414,7 @@ ew_daemon_start(const char *prog, struct ew_config *cfg)
 			goto out_cfg;
 		}
 		d->dp.port_id[i] = d->port_ids[i];
+		d->dp.port_mtu[i] = ic->mtu;
 		d->n_ports_open++;
 	}
 	snprintf(d->cfg_path, sizeof(d->cfg_path), "%s", cfg->file);

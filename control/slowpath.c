@@ -1022,14 +1022,18 @@ icmp_error(struct ew_sp *sp, struct rte_mbuf *orig, unsigned int ifx,
 
 /* ---- fragmentation ---- */
 
+/* Data at IPv4 (TTL done), DF clear: fragment to tunnel TXI's overlay MTU,
+ * or with TXI EW_TX_NONE to LAN port IFX's MTU towards next hop NH. */
 static void
-fragment(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi, uint8_t tos)
+fragment(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi, uint8_t tos,
+		unsigned int ifx, uint32_t nh)
 {
 	struct rte_mbuf *frags[64];
-	const struct ew_overlay *ov = &sp->t->ov[sp->t->tun[txi].ox];
+	uint16_t mtu = txi != EW_TX_NONE ? sp->t->ov[sp->t->tun[txi].ox].mtu :
+			sp->t->ports[ifx].mtu;
 	int n, i;
 
-	n = rte_ipv4_fragment_packet(m, frags, RTE_DIM(frags), ov->mtu,
+	n = rte_ipv4_fragment_packet(m, frags, RTE_DIM(frags), mtu,
 			sp->dp->mp, sp->dp->mp);
 	rte_pktmbuf_free(m);
 	if (n < 0) {
@@ -1056,7 +1060,10 @@ fragment(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi, uint8_t tos)
 			frags[i] = c;
 			memset(ew_meta(c), 0, sizeof(struct ew_meta));
 		}
-		out_tunnel(sp, frags[i], txi, tos);
+		if (txi != EW_TX_NONE)
+			out_tunnel(sp, frags[i], txi, tos);
+		else
+			out_port(sp, frags[i], ifx, nh);
 	}
 }
 
@@ -1122,7 +1129,10 @@ sp_handle(struct ew_sp *sp, struct rte_mbuf *m)
 				(uint8_t)mt->arg, (uint16_t)mt->nh);
 		break;
 	case EW_PUNT_FRAG:
-		fragment(sp, m, txi, mt->tos);
+		fragment(sp, m, txi, mt->tos, 0, 0);
+		break;
+	case EW_PUNT_FRAG_PORT:
+		fragment(sp, m, EW_TX_NONE, 0, mt->ifx, mt->nh);
 		break;
 	default:
 		rte_pktmbuf_free(m);

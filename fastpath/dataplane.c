@@ -5,12 +5,14 @@
 #include <time.h>
 
 #include <rte_cycles.h>
+#include <rte_errno.h>
 #include <rte_lcore.h>
 #include <rte_malloc.h>
 #include <rte_mbuf_dyn.h>
 
 #include "fastpath/dataplane.h"
 #include "fastpath/neigh.h"
+#include "fastpath/port.h"
 
 int ew_meta_offset = -1;
 
@@ -27,6 +29,29 @@ ew_meta_register(void)
 		return 0;
 	ew_meta_offset = rte_mbuf_dynfield_register(&desc);
 	return ew_meta_offset < 0 ? -1 : 0;
+}
+
+size_t
+ew_dp_pool_bytes(unsigned int n, uint16_t max_mtu)
+{
+	return (size_t)n * (sizeof(struct rte_mbuf) + RTE_PKTMBUF_HEADROOM +
+			ew_port_buf_size(max_mtu));
+}
+
+struct rte_mempool *
+ew_dp_pool_create(const char *name, unsigned int n, uint16_t max_mtu,
+		int socket, char *err, size_t errlen)
+{
+	struct rte_mempool *mp;
+
+	mp = rte_pktmbuf_pool_create(name, n, 256, 0, (uint16_t)
+			(RTE_PKTMBUF_HEADROOM + ew_port_buf_size(max_mtu)), socket);
+	if (mp == NULL)
+		snprintf(err, errlen, "cannot create a pool of %u mbufs of %u bytes (about %zu MiB, for mtu %u): %s",
+				n, RTE_PKTMBUF_HEADROOM + ew_port_buf_size(max_mtu),
+				ew_dp_pool_bytes(n, max_mtu) >> 20, max_mtu,
+				rte_strerror(rte_errno));
+	return mp;
 }
 
 int

@@ -39,6 +39,8 @@ enum ew_punt {
 				 * nh = next-hop MTU; tx = tunnel it came from or
 				 * EW_TX_NONE; ifx = arrival port */
 	EW_PUNT_FRAG,		/* data at IPv4 (TTL done) too big, DF clear; tx */
+	EW_PUNT_FRAG_PORT,	/* data at IPv4 (TTL done) over LAN port ifx's
+				 * MTU, DF clear; nh = next hop */
 };
 
 #define EW_TX_NONE 0xffff	/* no tunnel (same value as EW_SLOT_NONE: test
@@ -94,6 +96,7 @@ struct ew_dp {
 
 	unsigned int n_ports;
 	uint16_t port_id[EW_MAX_IFACES];
+	uint16_t port_mtu[EW_MAX_IFACES];	/* what its buffers were sized for */
 
 	struct ew_clock clock;		/* TSC -> NTP, fixed at start-up */
 
@@ -101,6 +104,17 @@ struct ew_dp {
 	struct ew_lcore_stats *stats;	/* [RTE_MAX_LCORE] */
 	unsigned int stats_lcores;
 };
+
+/*
+ * The packet buffer pool: N mbufs, each holding a whole frame of MAX_MTU
+ * (ew_port_buf_size), so packets are one segment everywhere. NULL with ERR
+ * set (saying how much memory it wanted) when it cannot be had.
+ */
+struct rte_mempool *ew_dp_pool_create(const char *name, unsigned int n,
+		uint16_t max_mtu, int socket, char *err, size_t errlen);
+
+/* Bytes a pool of N mbufs for MAX_MTU takes, about. */
+size_t ew_dp_pool_bytes(unsigned int n, uint16_t max_mtu);
 
 /* Register the mbuf dynamic field. Idempotent. 0 or -1. */
 int ew_meta_register(void);

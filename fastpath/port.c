@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
 #include <net/if.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <rte_bus.h>
 #include <rte_dev.h>
@@ -13,10 +18,93 @@
 #define EW_RX_DESC 1024
 #define EW_TX_DESC 1024
 
+/* DPDK's af_packet PMD: its default ring frame size (2048 bytes). The
+ * kernel puts the Ethernet header TPACKET_ALIGN(TPACKET2_HDRLEN + 16) - 14
+ * = 66 bytes into a frame; the PMD wants the frame size less 32 to fit an
+ * mbuf, and finds frame i at i * framesz (so a block must hold a whole
+ * number of frames). */
+#define EW_AFP_FRAMESZ_DEFAULT	2048
+
 static int
 find_port(const char *name, uint16_t *port_id)
 {
 	return rte_eth_dev_get_port_by_name(name, port_id);
+}
+
+/* The af_packet ring frame size for mbufs of pool MP, 0 when the default
+ * fits: the buffer size (EW_PORT_SLACK covers the 66-byte offset). The
+ * pool's, not the port's MTU: the PMD has the kernel reassemble fragments
+ * (PACKET_FANOUT_FLAG_DEFRAG), so a 1500-byte LAN's fragments can arrive
+ * as one bigger packet, which the overlay may still carry. */
+static unsigned int
+afp_framesz(const struct rte_mempool *mp)
+{
+	unsigned int fs = rte_pktmbuf_data_room_size((struct rte_mempool *)mp) -
+			RTE_PKTMBUF_HEADROOM;
+
+	return fs > EW_AFP_FRAMESZ_DEFAULT ? fs : 0;
+}
+
+/* The smallest block (a whole number of pages) that holds a whole number
+ * of frames of FS bytes: 36 KiB (4 frames) for 9216-byte frames. */
+static unsigned int
+afp_blocksz(unsigned int fs)
+{
+	unsigned int page = (unsigned int)sysconf(_SC_PAGESIZE), b = fs;
+
+	while (b % page != 0)
+		b += fs;
+	return b;
+}
+
+/* The largest MTU the device takes, by ethdev's own rule (rte_eth_dev_configure
+ * and rte_eth_dev_set_mtu refuse more). */
+static uint32_t
+dev_max_mtu(const struct rte_eth_dev_info *info)
+{
+	uint32_t overhead = RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+
+	if (info->max_mtu != UINT16_MAX && info->max_rx_pktlen > info->max_mtu)
+		overhead = info->max_rx_pktlen - info->max_mtu;
+	if (info->max_rx_pktlen <= overhead)
+		return 0;
+	return RTE_MIN(info->max_rx_pktlen - overhead, (uint32_t)info->max_mtu);
+}
+
+/*
+ * An af_packet port receives what its kernel interface lets through. DPDK
+ * 22.11's PMD claims 1518-byte frames at most, so ethdev refuses it any MTU
+ * above 1500; set the kernel interface's MTU here instead, as the PMD itself
+ * does for smaller ones.
+ */
+static int
+afp_kernel_mtu(const char *device, uint16_t mtu, char *err, size_t errlen)
+{
+	const char *ifn = strstr(device, "iface=");
+	struct ifreq ifr;
+	int s, rc;
+
+	if (ifn == NULL)
+		return 0;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%.*s",
+			(int)strcspn(ifn + 6, ","), ifn + 6);
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	if (s < 0) {
+		snprintf(err, errlen, "device '%s': cannot set the MTU of %s: %s",
+				device, ifr.ifr_name, strerror(errno));
+		return -1;
+	}
+	rc = ioctl(s, SIOCGIFMTU, &ifr);
+	if (rc == 0 && ifr.ifr_mtu != mtu) {
+		ifr.ifr_mtu = mtu;
+		rc = ioctl(s, SIOCSIFMTU, &ifr);
+	}
+	if (rc != 0)
+		snprintf(err, errlen, "device '%s': cannot set the MTU of %s to %u: %s",
+				device, ifr.ifr_name, mtu, strerror(errno));
+	close(s);
+	return rc == 0 ? 0 : -1;
 }
 
 int
@@ -29,7 +117,9 @@ ew_port_open(const char *device, unsigned int n_queues, uint16_t mtu,
 	char name[128], args[300];
 	const char *comma = strchr(device, ',');
 	size_t n = comma ? (size_t)(comma - device) : strlen(device);
-	unsigned int q;
+	bool afp = strncmp(device, "net_af_packet", 13) == 0;
+	uint32_t max_mtu;
+	unsigned int q, fs;
 	int rc;
 
 	if (n >= sizeof(name)) {
@@ -38,13 +128,30 @@ ew_port_open(const char *device, unsigned int n_queues, uint16_t mtu,
 	}
 	memcpy(name, device, n);
 	name[n] = '\0';
+	if (rte_pktmbuf_data_room_size(mp) < RTE_PKTMBUF_HEADROOM +
+			ew_port_buf_size(mtu)) {
+		snprintf(err, errlen, "device '%s': packet buffers of %u bytes cannot hold a frame of mtu %u",
+				device, rte_pktmbuf_data_room_size(mp), mtu);
+		return -1;
+	}
 	if (strncmp(name, "net_", 4) == 0) {
-		/* af_packet: one queue pair per worker (PACKET_FANOUT) */
-		if (strncmp(name, "net_af_packet", 13) == 0 &&
-				strstr(device, "qpairs=") == NULL)
-			snprintf(args, sizeof(args), "%s,qpairs=%u", device, n_queues);
-		else
-			snprintf(args, sizeof(args), "%s", device);
+		size_t k = (size_t)snprintf(args, sizeof(args), "%s", device);
+
+		/* af_packet: one queue pair per worker (PACKET_FANOUT), and
+		 * ring frames that hold what an mbuf holds */
+		if (afp && strstr(device, "qpairs=") == NULL && k < sizeof(args))
+			k += (size_t)snprintf(args + k, sizeof(args) - k,
+					",qpairs=%u", n_queues);
+		fs = afp_framesz(mp);
+		if (afp && fs != 0 && strstr(device, "framesz=") == NULL &&
+				k < sizeof(args))
+			k += (size_t)snprintf(args + k, sizeof(args) - k,
+					",framesz=%u,blocksz=%u", fs,
+					afp_blocksz(fs));
+		if (k >= sizeof(args)) {
+			snprintf(err, errlen, "device '%s': arguments too long", device);
+			return -1;
+		}
 		rc = rte_dev_probe(args);
 		if (rc != 0) {
 			const char *ifn = strstr(device, "iface=");
@@ -80,6 +187,15 @@ ew_port_open(const char *device, unsigned int n_queues, uint16_t mtu,
 				device, n_queues, n_queues, info.max_rx_queues);
 		return -1;
 	}
+	/* Frames up to the MTU in one buffer each: no RX scatter needed. */
+	max_mtu = dev_max_mtu(&info);
+	if (mtu <= max_mtu)
+		conf.rxmode.mtu = mtu;
+	else if (!afp) {
+		snprintf(err, errlen, "device '%s': mtu %u is above the device's maximum (%u)",
+				device, mtu, max_mtu);
+		return -1;
+	}
 	if (n_queues > 1 && info.flow_type_rss_offloads != 0) {
 		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
 		conf.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP |
@@ -108,7 +224,10 @@ ew_port_open(const char *device, unsigned int n_queues, uint16_t mtu,
 	}
 	/* Not every PMD can change its MTU (af_packet follows the kernel
 	 * interface); the configured MTU is still enforced by edgeway. */
-	rte_eth_dev_set_mtu(*port_id, mtu);
+	if (mtu <= max_mtu)
+		rte_eth_dev_set_mtu(*port_id, mtu);
+	else if (afp_kernel_mtu(device, mtu, err, errlen) != 0)
+		return -1;
 	rc = rte_eth_dev_start(*port_id);
 	if (rc != 0) {
 		snprintf(err, errlen, "device '%s': start failed: %s", device,

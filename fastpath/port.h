@@ -13,6 +13,29 @@
 #include <rte_ether.h>
 #include <rte_mempool.h>
 
+/*
+ * Bytes of packet data one mbuf holds after its headroom, for a port of MTU
+ * MTU: the Ethernet header, one 802.1Q tag and 66 bytes of slack for PMDs'
+ * buffer layouts (af_packet puts a frame 66 bytes into its ring slot, and
+ * gets slots of this size; some NICs round buffer sizes down), rounded up
+ * to 1 KiB. 2048 at MTU 1500 (DPDK's default), 9216 at 9000. A buffer holds
+ * a whole frame: nothing on the packet path follows chained segments.
+ */
+#define EW_PORT_SLACK	66
+
+static inline uint16_t
+ew_port_buf_size(uint16_t mtu)
+{
+	return (uint16_t)RTE_ALIGN_CEIL((uint32_t)mtu + RTE_ETHER_HDR_LEN +
+			RTE_VLAN_HLEN + EW_PORT_SLACK, 1024);
+}
+
+/*
+ * Open DEVICE with N_QUEUES queue pairs receiving into MP, whose buffers
+ * must hold ew_port_buf_size(MTU). An af_packet device gets a kernel ring
+ * whose frames hold what an mbuf holds (framesz=, unless DEVICE sets it)
+ * and its kernel interface the MTU. Returns 0, or -1 with ERR set.
+ */
 int ew_port_open(const char *device, unsigned int n_queues, uint16_t mtu,
 		struct rte_mempool *mp, uint16_t *port_id,
 		struct rte_ether_addr *mac, char *err, size_t errlen);

@@ -17,6 +17,7 @@
 	_(L2_PROTO, "l2_proto", "ethertype not handled (not IPv4/ARP)") \
 	_(VLAN, "vlan", "802.1Q tag with a VLAN id other than 0") \
 	_(RUNT, "runt", "frame shorter than its headers") \
+	_(OVERSIZE, "oversize", "frame in chained buffers, longer than one buffer holds (above the interface MTU)") \
 	_(IP_VERSION, "ip_version", "IPv4 header: version is not 4") \
 	_(IP_IHL, "ip_ihl", "IPv4 header: IHL below 5") \
 	_(IP_LENGTH, "ip_length", "IPv4 total length beyond the frame or below the header") \
@@ -27,7 +28,7 @@
 	_(NO_CLASS, "no_class", "no traffic class matched") \
 	_(NO_ROUTE, "no_route", "no usable overlay routes the destination (ICMP unreachable sent)") \
 	_(LAN_NO_ROUTE, "lan_no_route", "decapsulated packet has no LAN route") \
-	_(MTU, "mtu_df", "larger than the overlay MTU with DF set (ICMP frag needed sent)") \
+	_(MTU, "mtu_df", "larger than the overlay (or LAN interface) MTU with DF set (ICMP frag needed sent)") \
 	_(WAN_NOT_LOCAL, "wan_not_local", "WAN packet not addressed to this node") \
 	_(WAN_PROTO, "wan_proto", "WAN packet to this node that is not a tunnel, ARP or ICMP") \
 	_(OUTER_FRAG, "outer_fragment", "fragmented tunnel packet on the underlay") \

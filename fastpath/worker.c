@@ -257,8 +257,7 @@ ip_parse(struct ew_worker *w, struct rte_mbuf *m, unsigned int ifx)
 	uint16_t tot;
 	int r;
 
-	/* Multi-segment mbufs are not expected at 1500 bytes; headers are
-	 * checked against the first segment only. */
+	/* one segment (process_one): data_len is the whole frame */
 	r = ew_ipv4_check(ip, len);
 	if (unlikely(r >= 0)) {
 		drop(w, m, ifx, (enum ew_drop)r);
@@ -275,11 +274,12 @@ ip_parse(struct ew_worker *w, struct rte_mbuf *m, unsigned int ifx)
 }
 
 /* Forward an IPv4 packet (data at IP, TTL checked) out of LAN interface
- * OUT to next hop NH. */
+ * OUT to next hop NH. SLOT is the tunnel it came out of (EW_TX_NONE from
+ * the LAN): an ICMP error goes back that way. */
 static inline void
 lan_out(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		struct rte_ipv4_hdr *ip, unsigned int in_ifx, unsigned int v,
-		uint32_t dst)
+		uint32_t dst, uint16_t slot)
 {
 	const struct ew_lan_nh *lnh = &t->lan_nh[v];
 	unsigned int out = lnh->ifx;
@@ -288,6 +288,18 @@ lan_out(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	struct rte_ether_addr mac;
 	struct rte_ether_hdr *eth;
 
+	/* the LAN's MTU may be below the overlay's (jumbo WAN) or another
+	 * LAN's: frag needed with DF, else fragmented by the control thread */
+	if (unlikely(rte_be_to_cpu_16(ip->total_length) > t->ports[out].mtu)) {
+		if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) {
+			drop_icmp(w, m, in_ifx, EW_DROP_MTU, slot, 3, 4,
+					t->ports[out].mtu);
+			return;
+		}
+		ew_ip_ttl_dec(ip);
+		punt(w, m, EW_PUNT_FRAG_PORT, out, EW_TX_NONE, 0, nh);
+		return;
+	}
 	ew_ip_ttl_dec(ip);
 	if (likely(l2 & EW_L2_VALID)) {
 		ew_l2_mac(l2, &mac);	/* a route's via, resolved */
@@ -349,7 +361,7 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		return;
 	}
 	if (near && ew_lpm_lookup(&t->lan, dst, &v) == 0) {
-		lan_out(w, t, m, ip, ifx, v, dst);
+		lan_out(w, t, m, ip, ifx, v, dst, EW_TX_NONE);
 		return;
 	}
 	ihl = (ip->version_ihl & 0xf) * 4u;
@@ -479,7 +491,7 @@ inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	/* clamp SYNs coming out of the overlay too, so the LAN host's
 	 * segments towards the overlay fit without a PMTU round trip */
 	mss_clamp(ip, rte_pktmbuf_data_len(m), t->ov[t->tun[txi].ox].mss);
-	lan_out(w, t, m, ip, ifx, v, dst);
+	lan_out(w, t, m, ip, ifx, v, dst, slot);
 }
 
 static inline void
@@ -607,6 +619,15 @@ process_one(struct ew_worker *w, const struct ew_tables *t, unsigned int ifx,
 
 	w->st->port[ifx].rx_packets++;
 	w->st->port[ifx].rx_bytes += rte_pktmbuf_pkt_len(m);
+	/* Buffers hold a whole frame of the largest MTU, so PMDs hand over
+	 * one segment; one that chains anyway (pcap, some scatter paths) is
+	 * made whole here, by copying into the first segment's tailroom,
+	 * before any header is read. What cannot fit is longer than the
+	 * MTU: dropped. Everything after this point sees one segment. */
+	if (unlikely(m->nb_segs > 1) && rte_pktmbuf_linearize(m) != 0) {
+		drop(w, m, ifx, EW_DROP_OVERSIZE);
+		return;
+	}
 	type = l2_parse(w, m, ifx);
 	if (type < 0)
 		return;

@@ -29,6 +29,7 @@
 #include "fastpath/encap.h"
 #include "fastpath/neigh.h"
 #include "fastpath/pkt.h"
+#include "fastpath/port.h"
 #include "fastpath/worker.h"
 
 static struct rte_mempool *mp;
@@ -875,6 +876,242 @@ t_garbage(void **state)
 	assert_int_equal(rte_mempool_in_use_count(mp), 0);
 }
 
+/* ---- jumbo frames: sites A and B with every interface at MTU 9000 ---- */
+
+static struct rte_mempool *mp_jumbo, *mp_std;
+
+/* TEXT with "mtu: 9000" added to every interface line with ROLE. */
+static char *
+jumbo_cfg(const char *text, const char *role)
+{
+	char *out = malloc(strlen(text) * 2 + 1), *o = out;
+	const char *p = text;
+
+	assert_non_null(out);
+	while (*p != '\0') {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl != NULL ? (size_t)(nl - p + 1) : strlen(p);
+		char line[512];
+
+		snprintf(line, sizeof(line), "%.*s", (int)n, p);
+		if (strncmp(line, "  - { name: ", 12) == 0 && strstr(line, role) != NULL) {
+			o += sprintf(o, "  - { mtu: 9000, ");
+			memcpy(o, p + 6, n - 6);
+			o += n - 6;
+		} else {
+			memcpy(o, p, n);
+			o += n;
+		}
+		p += n;
+	}
+	*o = '\0';
+	return out;
+}
+
+/* A all at 9000; B's WAN at 9000 and, with LAN_1500, its LAN at 1500. */
+static int
+jumbo_sites(bool lan_1500)
+{
+	char *a = jumbo_cfg(cfg_a, "role: "),
+		*b = jumbo_cfg(cfg_b, lan_1500 ? "role: wan" : "role: ");
+
+	mp_std = mp;
+	mp = mp_jumbo;
+	site_init(&A, a, mac_a);
+	site_init(&B, b, mac_b);
+	free(a);
+	free(b);
+	ew_neigh_set(A.dp.neigh, 1, 0xc6336402, &mac_b[1]);
+	ew_neigh_set(A.dp.neigh, EW_SCOPE_OV | 100, 0xa9fe6402, &mac_b[1]);
+	ew_neigh_set(B.dp.neigh, 1, 0xc6336401, &mac_a[1]);
+	ew_neigh_set(B.dp.neigh, EW_SCOPE_OV | 100, 0xa9fe6401, &mac_a[1]);
+	ew_neigh_set(B.dp.neigh, 0, 0x0a02000a, &mac_host_b);
+	return 0;
+}
+
+static int
+setup_jumbo(void **state)
+{
+	return jumbo_sites(false);
+}
+
+static int
+setup_jumbo_lan_1500(void **state)
+{
+	return jumbo_sites(true);
+}
+
+static int
+teardown_jumbo(void **state)
+{
+	teardown(state);
+	mp = mp_std;
+	return 0;
+}
+
+/* M (one segment) cut into segments at the N ascending offsets in CUT,
+ * the later ones from POOL: as a PMD with scatter would hand it over. */
+static struct rte_mbuf *
+rechain(struct rte_mbuf *m, const uint16_t *cut, unsigned int n,
+		struct rte_mempool *pool)
+{
+	uint16_t len = rte_pktmbuf_data_len(m);
+	struct rte_mbuf *tail = NULL, *t;
+	unsigned int i;
+	char *d;
+
+	assert_int_equal(m->nb_segs, 1);
+	for (i = 0; i < n; i++) {
+		uint16_t end = i + 1 < n ? cut[i + 1] : len;
+
+		t = rte_pktmbuf_alloc(pool);
+		assert_non_null(t);
+		d = rte_pktmbuf_append(t, (uint16_t)(end - cut[i]));
+		assert_non_null(d);
+		memcpy(d, rte_pktmbuf_mtod_offset(m, char *, cut[i]), end - cut[i]);
+		if (tail == NULL)
+			tail = t;
+		else
+			assert_int_equal(rte_pktmbuf_chain(tail, t), 0);
+	}
+	assert_int_equal(rte_pktmbuf_trim(m, (uint16_t)(len - cut[0])), 0);
+	assert_int_equal(rte_pktmbuf_chain(m, tail), 0);
+	assert_int_equal(m->nb_segs, n + 1);
+	assert_int_equal(rte_pktmbuf_pkt_len(m), len);
+	return m;
+}
+
+/* A frame of 14 + TOT bytes from host A to host B, UDP, DF. */
+static struct rte_mbuf *
+big_frame(uint16_t tot)
+{
+	return frame(0x0a02000a, IPPROTO_UDP, 40000, 9000, (uint16_t)(tot - 28),
+			64, true, &mac_a[0]);
+}
+
+/* A's LAN -> VXLAN -> B's LAN: one whole, single-segment packet each way. */
+static void
+jumbo_through(struct rte_mbuf *m, uint16_t tot)
+{
+	const uint8_t *p;
+	uint16_t i;
+
+	rx1(&A, 0, m);
+	m = take_tx(&A, 1);
+	assert_nothing_out(&A);
+	assert_int_equal(m->nb_segs, 1);
+	assert_int_equal(rte_pktmbuf_pkt_len(m), 50 + 14 + tot);
+	check_outer_ip(rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14),
+			IPPROTO_UDP, 0xc6336401, 0xc6336402, (uint16_t)(50 + tot));
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), &mac_b[1], 6);
+	rx1(&B, 1, m);
+	m = take_tx(&B, 0);
+	assert_nothing_out(&B);
+	assert_int_equal(m->nb_segs, 1);
+	assert_int_equal(rte_pktmbuf_pkt_len(m), 14 + tot);
+	p = rte_pktmbuf_mtod_offset(m, const uint8_t *, 14 + 28);
+	for (i = 0; i < tot - 28; i++)
+		if (p[i] != 0xab)
+			fail_msg("payload byte %u is %#x", i, p[i]);
+	rte_pktmbuf_free(m);
+}
+
+static void
+t_jumbo(void **state)
+{
+	static const uint16_t cut_2k[] = { 2048 }, cut_ip[] = { 20 },
+			cut_3[] = { 14, 1000, 2000 };
+	struct rte_mbuf *m;
+	unsigned int i;
+	uint64_t drops = 0;
+
+	/* at 1500 the buffers are DPDK's default; at 9000 they hold a frame */
+	assert_int_equal(RTE_PKTMBUF_HEADROOM + ew_port_buf_size(1500),
+			RTE_MBUF_DEFAULT_BUF_SIZE);
+	assert_true(ew_port_buf_size(9000) >= 9000 + 18);
+	assert_int_equal(A.t->ov[0].mtu, 9000 - 50);
+	/* a full-size overlay packet, in one buffer */
+	jumbo_through(big_frame(8950), 8950);
+	/* one byte more with DF: frag needed carrying 8950 */
+	rx1(&A, 0, big_frame(8951));
+	m = take_punt(&A, EW_PUNT_ICMP_ERR);
+	assert_int_equal(ew_meta(m)->arg, 3 << 8 | 4);
+	assert_int_equal(ew_meta(m)->nh, 8950);
+	rte_pktmbuf_free(m);
+	/* chained by the PMD (scatter, pcap): made whole before any header
+	 * is read, even when the first segment ends inside the IP header */
+	jumbo_through(rechain(big_frame(8950), cut_2k, 1, mp_jumbo), 8950);
+	jumbo_through(rechain(big_frame(8950), cut_ip, 1, mp_jumbo), 8950);
+	jumbo_through(rechain(big_frame(3000), cut_3, 3, mp_jumbo), 3000);
+	/* nothing dropped but the one over the MTU */
+	for (i = 0; i < A.t->n_ports; i++)
+		drops += A.st->port[i].drops + B.st->port[i].drops;
+	assert_int_equal(drops, 1);
+	assert_int_equal(A.st->drop[EW_DROP_MTU], 1);
+}
+
+/* B's LAN (1500) is smaller than the overlay (8950, over a 9000 WAN): a
+ * bigger packet out of the tunnel gets frag needed with the LAN's MTU, sent
+ * back into the tunnel, or without DF goes to be fragmented for the LAN. */
+static void
+t_jumbo_lan_mtu(void **state)
+{
+	struct rte_mbuf *m;
+	unsigned int df;
+
+	assert_int_equal(B.t->ov[0].mtu, 8950);
+	assert_int_equal(B.t->ports[0].mtu, 1500);
+	for (df = 0; df < 2; df++) {
+		m = frame(0x0a02000a, IPPROTO_UDP, 40000, 9000, 4000, 64, df,
+				&mac_a[0]);
+		rx1(&A, 0, m);
+		m = take_tx(&A, 1);
+		memcpy(rte_pktmbuf_mtod(m, uint8_t *), &mac_b[1], 6);
+		rx1(&B, 1, m);
+		m = take_punt(&B, df ? EW_PUNT_ICMP_ERR : EW_PUNT_FRAG_PORT);
+		assert_nothing_out(&B);
+		if (df) {
+			assert_int_equal(ew_meta(m)->arg, 3 << 8 | 4);
+			assert_int_equal(ew_meta(m)->nh, 1500);
+			assert_int_equal(ew_meta(m)->tx, B.t->tun[0].slot);
+			assert_int_equal(B.st->drop[EW_DROP_MTU], 1);
+		} else {
+			assert_int_equal(ew_meta(m)->ifx, 0);
+			assert_int_equal(ew_meta(m)->nh, 0x0a02000a);
+			assert_int_equal(rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *)->time_to_live, 62);
+		}
+		rte_pktmbuf_free(m);
+	}
+	/* what fits the LAN is forwarded as before */
+	jumbo_through(big_frame(1500), 1500);
+}
+
+/* A chained frame that one buffer cannot hold (here: 2 KB buffers, a
+ * 4,000-byte frame) is dropped as oversize, never parsed piecewise. */
+static void
+t_chained_oversize(void **state)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp), *t;
+	uint64_t before = A.st->drop[EW_DROP_OVERSIZE];
+	uint8_t *h;
+	int s;
+
+	h = (uint8_t *)rte_pktmbuf_append(m, 14);
+	memcpy(h, &mac_a[0], 6);
+	h[12] = 0x08;
+	h[13] = 0x00;
+	for (s = 0; s < 2; s++) {
+		t = rte_pktmbuf_alloc(mp);
+		h = (uint8_t *)rte_pktmbuf_append(t, 2000);
+		memset(h, 0x45, 2000);
+		assert_int_equal(rte_pktmbuf_chain(m, t), 0);
+	}
+	rx1(&A, 0, m);
+	assert_nothing_out(&A);
+	assert_int_equal(A.st->drop[EW_DROP_OVERSIZE], before + 1);
+	assert_int_equal(rte_mempool_in_use_count(mp), 0);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -899,6 +1136,10 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(t_mss_clamp, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_mss_clamp_decap, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_garbage, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_jumbo, setup_jumbo, teardown_jumbo),
+		cmocka_unit_test_setup_teardown(t_jumbo_lan_mtu, setup_jumbo_lan_1500,
+				teardown_jumbo),
+		cmocka_unit_test_setup_teardown(t_chained_oversize, setup, teardown),
 	};
 	char cmd[128];
 	int rc;
@@ -913,8 +1154,17 @@ main(int argc, char **argv)
 	mp = rte_pktmbuf_pool_create("ut", 4096, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
 	if (mp == NULL)
 		return 1;
+	/* sized as edgewayd sizes its pool for an MTU of 9000 */
+	mp_jumbo = ew_dp_pool_create("utj", 512, 9000, 0, cmd, sizeof(cmd));
+	if (mp_jumbo == NULL) {
+		fprintf(stderr, "%s\n", cmd);
+		return 1;
+	}
+	if (rte_pktmbuf_data_room_size(mp_jumbo) < RTE_PKTMBUF_HEADROOM + 9018)
+		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_mempool_free(mp);
+	rte_mempool_free(mp_jumbo);
 	rte_eal_cleanup();
 	snprintf(cmd, sizeof(cmd), "rm -rf /var/run/dpdk/%s", prefix);
 	if (system(cmd) != 0)
