@@ -41,6 +41,7 @@ enum ew_punt {
 	EW_PUNT_FRAG,		/* data at IPv4 (TTL done) too big, DF clear; tx */
 	EW_PUNT_FRAG_PORT,	/* data at IPv4 (TTL done) over LAN port ifx's
 				 * MTU, DF clear; nh = next hop */
+	EW_PUNT_MAX
 };
 
 #define EW_TX_NONE 0xffff	/* no tunnel (same value as EW_SLOT_NONE: test

@@ -97,6 +97,7 @@ static const uint8_t punt_class[] = {
 	[EW_PUNT_NH_PORT] = EW_POL_NEXTHOP,
 	[EW_PUNT_ICMP_ERR] = EW_POL_ICMP,
 	[EW_PUNT_FRAG] = EW_POL_FRAG,
+	[EW_PUNT_FRAG_PORT] = EW_POL_FRAG,
 };
 
 /* Hand M to the control thread as a punt of REASON, policed as class CL.
@@ -136,6 +137,7 @@ static bool
 punt(struct ew_worker *w, struct rte_mbuf *m, uint8_t reason, unsigned int ifx,
 		uint16_t tx, uint16_t arg, uint32_t nh)
 {
+	RTE_BUILD_BUG_ON(RTE_DIM(punt_class) != EW_PUNT_MAX);
 	return punt_as(w, m, punt_class[reason], reason, ifx, tx, arg, nh);
 }
 
