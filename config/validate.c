@@ -421,7 +421,7 @@ check_classes(struct ew_config *cfg, struct ew_diag *d)
 					mt->dport_lo != 0 || mt->dport_hi != 65535) &&
 					mt->proto != 6 && mt->proto != 17 &&
 					mt->proto != 132)
-				VERR(cfg, d, mt->pos, "class '%s': ports need proto tcp or udp",
+				VERR(cfg, d, mt->pos, "class '%s': ports need proto tcp, udp or 132 (sctp)",
 						cl->name);
 		}
 	}

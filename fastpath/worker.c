@@ -278,7 +278,9 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	}
 	ihl = (ip->version_ihl & 0xf) * 4u;
 	len = rte_pktmbuf_data_len(m);
-	if ((ip->next_proto_id == IPPROTO_TCP || ip->next_proto_id == IPPROTO_UDP) &&
+	/* SCTP has its ports in the same place; classes may match them */
+	if ((ip->next_proto_id == IPPROTO_TCP || ip->next_proto_id == IPPROTO_UDP ||
+			ip->next_proto_id == IPPROTO_SCTP) &&
 			!ew_ip_is_fragment(ip) && len >= ihl + 4) {
 		const uint8_t *l4 = (const uint8_t *)ip + ihl;
 

@@ -313,7 +313,9 @@ t_semantics(void **state)
 	expect_error(edit(9, "    role: lan\n"),
 		"t.yaml:4:5: error: interfaces: no interface has role wan");
 	expect_error(append("classes:\n  - name: c\n    match: [{ dst_port: 80 }]\n    overlays: [gold]\n"),
-		"t.yaml:24:13: error: class 'c': ports need proto tcp or udp");
+		"t.yaml:24:13: error: class 'c': ports need proto tcp, udp or 132 (sctp)");
+	expect_error(append("classes:\n  - name: c\n    match: [{ proto: icmp, src_port: 1-9 }]\n    overlays: [gold]\n"),
+		"t.yaml:24:13: error: class 'c': ports need proto tcp, udp or 132 (sctp)");
 }
 
 static void

@@ -51,6 +51,7 @@ static const char cfg_a[] =
 	"    routes: [{ prefix: 10.2.0.0/16, via: to-b }, { prefix: 10.3.0.0/16, via: to-b }]\n"
 	"classes:\n"
 	"  - { name: gre-udp, match: [{ proto: udp, dst_port: 5000-5100 }], overlays: [silver], dscp: 46 }\n"
+	"  - { name: sigtran, match: [{ proto: 132, dst_port: 2905 }], overlays: [silver] }\n"
 	"  - { name: default, overlays: [gold, silver] }\n";
 
 /* Site B: the mirror image. */
@@ -552,6 +553,23 @@ t_gre_round_trip(void **state)
 	assert_int_equal(iip->time_to_live, 62);
 	assert_int_equal(B.st->tunnel[1].rx_packets, 1);
 	rte_pktmbuf_free(m);
+}
+
+/* Validation accepts ports for SCTP (proto 132), so the data path must
+ * read them: SCTP to port 2905 is class sigtran (silver, GRE over lte),
+ * to another port the default class (gold, VXLAN over inet). */
+static void
+t_sctp_ports(void **state)
+{
+	rx1(&A, 0, frame(0x0a02000a, IPPROTO_SCTP, 2905, 2905, 40, 64, false,
+			&mac_a[0]));
+	rte_pktmbuf_free(take_tx(&A, 2));
+	assert_nothing_out(&A);
+	rx1(&A, 0, frame(0x0a02000a, IPPROTO_SCTP, 2905, 2906, 40, 64, false,
+			&mac_a[0]));
+	rte_pktmbuf_free(take_tx(&A, 1));
+	assert_nothing_out(&A);
+	assert_string_equal(ew_classify(A.t, 0, 132, 1, 2, 1, 2905, 0)->name, "sigtran");
 }
 
 /* A packet as B would send it to A, then altered by FN. */
@@ -1066,6 +1084,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(t_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_vxlan_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_gre_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_sctp_ports, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_decap_validation, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_punts, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_arp_punt, setup, teardown),
