@@ -26,6 +26,18 @@
 #define EW_CONFIG_MAX_BYTES (8 * 1024 * 1024)	/* refuse bigger files */
 #define EW_CONFIG_MAX_DEPTH	32	/* mappings and lists nested (the schema uses 6) */
 #define EW_CONFIG_MAX_ALIASES	256
+#define EW_CONFIG_MAX_ANCHORS	1024
+/*
+ * What a file may make the loader build, counted while parsing, before
+ * anything is built, with every alias counted as all it repeats: list
+ * entries ("objects": interfaces, routes, neighbours, overlays, tunnels,
+ * classes, match rules, class overlays, EAL arguments) and YAML values
+ * (scalars, lists, mappings). The benchmark's largest config (10,000
+ * overlays, 100,000 routes, 10,000 match rules) has about 130,000 and
+ * 830,000.
+ */
+#define EW_CONFIG_MAX_OBJECTS	250000
+#define EW_CONFIG_MAX_NODES	1500000
 #define EW_CLASS_MAX_OVERLAYS 32
 
 enum ew_role {

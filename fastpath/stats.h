@@ -36,6 +36,7 @@
 	_(GRE_FLAGS, "gre_flags", "GRE checksum/routing/sequence flags, version not 0, or no key") \
 	_(GRE_PROTO, "gre_proto", "GRE payload is not IPv4") \
 	_(TUNNEL_UNKNOWN, "tunnel_unknown", "outer source and VNI/key match no configured tunnel") \
+	_(TUNNEL_WRONG_WAN, "tunnel_wrong_wan", "tunnel packet arrived on a WAN other than its tunnel's") \
 	_(INNER_L2, "inner_l2", "inner Ethernet not addressed to this node or not IPv4/ARP") \
 	_(PUNT_FULL, "punt_full", "punt ring to the control thread full") \
 	_(TX_FULL, "tx_full", "transmit queue full") \

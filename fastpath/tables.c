@@ -36,7 +36,7 @@ build_tunkeys(struct ew_tables *t)
 	t->tunkey_mask = size - 1;
 	for (i = 0; i < t->n_tunnels; i++) {
 		const struct ew_tunnel *tu = &t->tun[i];
-		uint32_t key = tu->id | (uint32_t)(tu->encap + 1) << 24;
+		uint32_t key = ew_tunkey_key(tu->ifx, tu->encap, tu->id);
 		uint32_t h = ew_tunkey_hash(key, tu->remote) & t->tunkey_mask;
 
 		while (t->tunkey[h].id_encap != 0) {

@@ -84,10 +84,15 @@ struct ew_class {
 	char name[EW_NAME_MAX];
 };
 
-/* Decap lookup: (encap, id, remote) -> tunnel. Open addressing. */
+/*
+ * Decap lookup: (arrival WAN, encap, id, remote) -> tunnel. Open
+ * addressing. Keyed by the WAN too, so one remote can be reached over
+ * several WANs (a hub with one public address over inet and LTE), and a
+ * packet is only accepted on its tunnel's own WAN.
+ */
 struct ew_tunkey {
 	uint32_t remote;
-	uint32_t id_encap;		/* id | encap << 24, 0 = empty slot */
+	uint32_t id_encap;		/* ew_tunkey_key(), 0 = empty slot */
 	uint32_t tx;
 };
 
@@ -199,6 +204,14 @@ ew_tables_is_local(const struct ew_tables *t, uint32_t addr)
 	return ew_lpm_lookup(&t->local, addr, &v) == 0;
 }
 
+/* id (24 bits) | encap + 1 (2 bits) | WAN interface index (4 bits) */
+static inline uint32_t
+ew_tunkey_key(unsigned int ifx, enum ew_encap e, uint32_t id)
+{
+	RTE_BUILD_BUG_ON(EW_MAX_IFACES > 16);
+	return id | (uint32_t)(e + 1) << 24 | (uint32_t)ifx << 26;
+}
+
 static inline uint32_t
 ew_tunkey_hash(uint32_t id_encap, uint32_t remote)
 {
@@ -207,12 +220,12 @@ ew_tunkey_hash(uint32_t id_encap, uint32_t remote)
 	return (uint32_t)(h >> 32);
 }
 
-/* Tunnel index for a decapsulated packet, or -1. */
+/* Tunnel index for a packet arriving on WAN IFX, or -1. */
 static inline int
-ew_tunnel_find(const struct ew_tables *t, enum ew_encap e, uint32_t id,
-		uint32_t remote)
+ew_tunnel_find(const struct ew_tables *t, unsigned int ifx, enum ew_encap e,
+		uint32_t id, uint32_t remote)
 {
-	uint32_t key = id | (uint32_t)(e + 1) << 24;
+	uint32_t key = ew_tunkey_key(ifx, e, id);
 	uint32_t i = ew_tunkey_hash(key, remote) & t->tunkey_mask;
 
 	for (;;) {
@@ -224,6 +237,21 @@ ew_tunnel_find(const struct ew_tables *t, enum ew_encap e, uint32_t id,
 			return (int)k->tx;
 		i = (i + 1) & t->tunkey_mask;
 	}
+}
+
+/* After a miss on IFX: does (E, ID, REMOTE) name a tunnel of another WAN?
+ * Only on the drop path, to count it as tunnel_wrong_wan. */
+static inline bool
+ew_tunnel_other_wan(const struct ew_tables *t, unsigned int ifx,
+		enum ew_encap e, uint32_t id, uint32_t remote)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->n_ports; i++)
+		if (i != ifx && t->ports[i].role == EW_ROLE_WAN &&
+				ew_tunnel_find(t, i, e, id, remote) >= 0)
+			return true;
+	return false;
 }
 
 /*

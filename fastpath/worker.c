@@ -368,7 +368,9 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	}
 	ihl = (ip->version_ihl & 0xf) * 4u;
 	len = rte_pktmbuf_data_len(m);
-	if ((ip->next_proto_id == IPPROTO_TCP || ip->next_proto_id == IPPROTO_UDP) &&
+	/* SCTP has its ports in the same place; classes may match them */
+	if ((ip->next_proto_id == IPPROTO_TCP || ip->next_proto_id == IPPROTO_UDP ||
+			ip->next_proto_id == IPPROTO_SCTP) &&
 			!ew_ip_is_fragment(ip) && len >= ihl + 4) {
 		const uint8_t *l4 = (const uint8_t *)ip + ihl;
 
@@ -545,10 +547,13 @@ wan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 			drop(w, m, ifx, EW_DROP_VXLAN_FLAGS);
 			return;
 		}
-		txi = ew_tunnel_find(t, EW_ENCAP_VXLAN,
+		txi = ew_tunnel_find(t, ifx, EW_ENCAP_VXLAN,
 				(uint32_t)vx[4] << 16 | vx[5] << 8 | vx[6], src);
 		if (unlikely(txi < 0)) {
-			drop(w, m, ifx, EW_DROP_TUNNEL_UNKNOWN);
+			drop(w, m, ifx, ew_tunnel_other_wan(t, ifx, EW_ENCAP_VXLAN,
+					(uint32_t)vx[4] << 16 | vx[5] << 8 | vx[6],
+					src) ? EW_DROP_TUNNEL_WRONG_WAN :
+					EW_DROP_TUNNEL_UNKNOWN);
 			return;
 		}
 		w->st->tunnel[t->tun[txi].slot].rx_packets++;
@@ -597,9 +602,12 @@ wan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		key = (uint32_t)l4[4] << 24 | (uint32_t)l4[5] << 16 |
 				(uint32_t)l4[6] << 8 | l4[7];
 		txi = key > 0xffffff ? -1 :
-				ew_tunnel_find(t, EW_ENCAP_GRE, key, src);
+				ew_tunnel_find(t, ifx, EW_ENCAP_GRE, key, src);
 		if (unlikely(txi < 0)) {
-			drop(w, m, ifx, EW_DROP_TUNNEL_UNKNOWN);
+			drop(w, m, ifx, key <= 0xffffff &&
+					ew_tunnel_other_wan(t, ifx, EW_ENCAP_GRE,
+					key, src) ? EW_DROP_TUNNEL_WRONG_WAN :
+					EW_DROP_TUNNEL_UNKNOWN);
 			return;
 		}
 		w->st->tunnel[t->tun[txi].slot].rx_packets++;

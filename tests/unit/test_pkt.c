@@ -52,6 +52,7 @@ static const char cfg_a[] =
 	"    routes: [{ prefix: 10.2.0.0/16, via: to-b }, { prefix: 10.3.0.0/16, via: to-b }]\n"
 	"classes:\n"
 	"  - { name: gre-udp, match: [{ proto: udp, dst_port: 5000-5100 }], overlays: [silver], dscp: 46 }\n"
+	"  - { name: sigtran, match: [{ proto: 132, dst_port: 2905 }], overlays: [silver] }\n"
 	"  - { name: default, overlays: [gold, silver] }\n";
 
 /* Site B: the mirror image. */
@@ -409,10 +410,14 @@ t_tables(void **state)
 	assert_false(ew_tables_near(A.t, 0x0b000001));
 	assert_int_equal(A.t->tun[0].nh, 0xc6336402);	/* on-link: direct */
 	assert_int_equal(A.t->tun[1].nh, 0xcb00717e);	/* off-link: gateway */
-	assert_int_equal(ew_tunnel_find(A.t, EW_ENCAP_VXLAN, 100, 0xc6336402), 0);
-	assert_int_equal(ew_tunnel_find(A.t, EW_ENCAP_GRE, 200, 0xcb007181), 1);
-	assert_int_equal(ew_tunnel_find(A.t, EW_ENCAP_GRE, 100, 0xc6336402), -1);
-	assert_int_equal(ew_tunnel_find(A.t, EW_ENCAP_VXLAN, 100, 0xc6336403), -1);
+	assert_int_equal(ew_tunnel_find(A.t, 1, EW_ENCAP_VXLAN, 100, 0xc6336402), 0);
+	assert_int_equal(ew_tunnel_find(A.t, 2, EW_ENCAP_GRE, 200, 0xcb007181), 1);
+	assert_int_equal(ew_tunnel_find(A.t, 1, EW_ENCAP_GRE, 100, 0xc6336402), -1);
+	assert_int_equal(ew_tunnel_find(A.t, 1, EW_ENCAP_VXLAN, 100, 0xc6336403), -1);
+	/* only on the tunnel's own WAN */
+	assert_int_equal(ew_tunnel_find(A.t, 2, EW_ENCAP_VXLAN, 100, 0xc6336402), -1);
+	assert_true(ew_tunnel_other_wan(A.t, 2, EW_ENCAP_VXLAN, 100, 0xc6336402));
+	assert_false(ew_tunnel_other_wan(A.t, 2, EW_ENCAP_VXLAN, 101, 0xc6336402));
 	/* connected /32 to each tunnel's peer */
 	assert_int_equal(ew_lpm_lookup(&A.t->ov[0].fib, 0xa9fe6402, &v), 0);
 	assert_int_equal(v, 0);
@@ -549,6 +554,23 @@ t_gre_round_trip(void **state)
 	assert_int_equal(iip->time_to_live, 62);
 	assert_int_equal(B.st->tunnel[1].rx_packets, 1);
 	rte_pktmbuf_free(m);
+}
+
+/* Validation accepts ports for SCTP (proto 132), so the data path must
+ * read them: SCTP to port 2905 is class sigtran (silver, GRE over lte),
+ * to another port the default class (gold, VXLAN over inet). */
+static void
+t_sctp_ports(void **state)
+{
+	rx1(&A, 0, frame(0x0a02000a, IPPROTO_SCTP, 2905, 2905, 40, 64, false,
+			&mac_a[0]));
+	rte_pktmbuf_free(take_tx(&A, 2));
+	assert_nothing_out(&A);
+	rx1(&A, 0, frame(0x0a02000a, IPPROTO_SCTP, 2905, 2906, 40, 64, false,
+			&mac_a[0]));
+	rte_pktmbuf_free(take_tx(&A, 1));
+	assert_nothing_out(&A);
+	assert_string_equal(ew_classify(A.t, 0, 132, 1, 2, 1, 2905, 0)->name, "sigtran");
 }
 
 /* A packet as B would send it to A, then altered by FN. */
@@ -1112,6 +1134,177 @@ t_chained_oversize(void **state)
 	assert_int_equal(rte_mempool_in_use_count(mp), 0);
 }
 
+/*
+ * Site C: a hybrid-WAN spoke reaching one hub address (192.0.2.10) over
+ * both WANs. Overlay gold (VXLAN 100) has a tunnel over each WAN to that
+ * address; overlay silver (GRE 200) only one, over inet. Decapsulation is
+ * keyed by (arrival WAN, VNI/key, remote).
+ */
+static const char cfg_c[] =
+	"node: { name: c }\n"
+	"interfaces:\n"
+	"  - { name: lan0, role: lan, device: net_null0, address: 10.1.0.1/24 }\n"
+	"  - { name: inet, role: wan, device: net_null1, address: 198.51.100.1/24, gateway: 198.51.100.254 }\n"
+	"  - { name: lte, role: wan, device: net_null2, address: 203.0.113.1/25, gateway: 203.0.113.126 }\n"
+	"overlays:\n"
+	"  - name: gold\n    id: 100\n    encap: vxlan\n    address: 169.254.100.1/24\n"
+	"    tunnels:\n"
+	"      - { name: hub-inet, wan: inet, remote: 192.0.2.10, peer: 169.254.100.2, probe: none }\n"
+	"      - { name: hub-lte, wan: lte, remote: 192.0.2.10, peer: 169.254.100.3, probe: none }\n"
+	"    routes: [{ prefix: 10.2.0.0/16, via: hub-inet }, { prefix: 10.3.0.0/16, via: hub-lte }]\n"
+	"  - name: silver\n    id: 200\n    encap: gre\n    address: 169.254.200.1/24\n"
+	"    tunnels: [{ name: hub, wan: inet, remote: 192.0.2.10, peer: 169.254.200.2, probe: none }]\n"
+	"    routes: [{ prefix: 10.4.0.0/16, via: hub }]\n";
+
+static struct site C;
+
+static int
+setup_c(void **state)
+{
+	site_init(&C, cfg_c, mac_a);
+	ew_neigh_set(C.dp.neigh, 1, 0xc63364fe, &mac_gw);	/* inet gateway */
+	ew_neigh_set(C.dp.neigh, 2, 0xcb00717e, &mac_gw);	/* lte gateway */
+	ew_neigh_set(C.dp.neigh, EW_SCOPE_OV | 100, 0xa9fe6402, &mac_b[1]);
+	ew_neigh_set(C.dp.neigh, EW_SCOPE_OV | 100, 0xa9fe6403, &mac_b[2]);
+	ew_neigh_set(C.dp.neigh, 0, 0x0a01000a, &mac_host_a);
+	return 0;
+}
+
+static int
+teardown_c(void **state)
+{
+	site_fini(&C);
+	return 0;
+}
+
+/* A tunnel packet from the hub (192.0.2.10) as it arrives at site C on
+ * WAN IFX: ENCAP with ID, carrying 10.2.0.10 -> 10.1.0.10 (UDP). */
+static struct rte_mbuf *
+from_hub(enum ew_encap encap, uint32_t id, unsigned int ifx)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	const struct ew_port *p = &C.t->ports[ifx];
+	unsigned int hl = encap == EW_ENCAP_VXLAN ? 8 + 8 + 14 : 8;
+	uint16_t inner = 20 + 8 + 10, tot = (uint16_t)(20 + hl + inner);
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip, *iip;
+	uint8_t *l4, *u;
+
+	assert_non_null(m);
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, (uint16_t)(14 + tot));
+	assert_non_null(eth);
+	memset(eth, 0, 14u + tot);
+	eth->dst_addr = p->mac;
+	eth->src_addr = mac_gw;
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	ip = (struct rte_ipv4_hdr *)(eth + 1);
+	ip->version_ihl = RTE_IPV4_VHL_DEF;
+	ip->total_length = rte_cpu_to_be_16(tot);
+	ip->time_to_live = 60;
+	ip->src_addr = rte_cpu_to_be_32(0xc000020a);		/* 192.0.2.10 */
+	ip->dst_addr = rte_cpu_to_be_32(p->addr);
+	l4 = (uint8_t *)(ip + 1);
+	if (encap == EW_ENCAP_VXLAN) {
+		struct rte_ether_hdr *ieth = (struct rte_ether_hdr *)(l4 + 16);
+
+		ip->next_proto_id = IPPROTO_UDP;
+		l4[0] = 0xc0;					/* sport 49152 */
+		l4[2] = EW_VXLAN_PORT >> 8;
+		l4[3] = EW_VXLAN_PORT & 0xff;
+		l4[5] = (uint8_t)(8 + 8 + 14 + inner);
+		l4[8] = 0x08;					/* I flag */
+		l4[12] = (uint8_t)(id >> 16);
+		l4[13] = (uint8_t)(id >> 8);
+		l4[14] = (uint8_t)id;
+		ieth->dst_addr = p->mac;
+		ieth->src_addr = mac_b[1];
+		ieth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+		iip = (struct rte_ipv4_hdr *)(ieth + 1);
+	} else {
+		ip->next_proto_id = IPPROTO_GRE;
+		l4[0] = 0x20;					/* K */
+		l4[2] = 0x08;					/* IPv4 */
+		l4[4] = (uint8_t)(id >> 24);
+		l4[5] = (uint8_t)(id >> 16);
+		l4[6] = (uint8_t)(id >> 8);
+		l4[7] = (uint8_t)id;
+		iip = (struct rte_ipv4_hdr *)(l4 + 8);
+	}
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	iip->version_ihl = RTE_IPV4_VHL_DEF;
+	iip->total_length = rte_cpu_to_be_16(inner);
+	iip->time_to_live = 64;
+	iip->next_proto_id = IPPROTO_UDP;
+	iip->src_addr = rte_cpu_to_be_32(0x0a02000a);
+	iip->dst_addr = rte_cpu_to_be_32(0x0a01000a);
+	iip->hdr_checksum = rte_ipv4_cksum(iip);
+	u = (uint8_t *)(iip + 1);
+	u[1] = 7;
+	u[3] = 9;
+	u[5] = 18;
+	return m;
+}
+
+/* A hub with one public address, reached over inet and LTE: the tables
+ * build (they did not: "cannot build tables"), each tunnel decapsulates
+ * on its own WAN, and a packet on the other WAN is a counted drop. */
+static void
+t_two_wans_one_remote(void **state)
+{
+	const struct ew_tunnel *tu = C.t->tun;
+	struct rte_mbuf *m;
+	uint64_t before;
+	const struct rte_ipv4_hdr *ip;
+
+	assert_int_equal(C.t->n_tunnels, 3);
+	assert_int_equal(tu[0].ifx, 1);
+	assert_int_equal(tu[1].ifx, 2);
+	assert_int_equal(tu[2].ifx, 1);
+	/* VXLAN 100 from the hub over inet: tunnel hub-inet */
+	rx1(&C, 1, from_hub(EW_ENCAP_VXLAN, 100, 1));
+	rte_pktmbuf_free(take_tx(&C, 0));
+	assert_nothing_out(&C);
+	assert_int_equal(C.st->tunnel[tu[0].slot].rx_packets, 1);
+	assert_int_equal(C.st->tunnel[tu[1].slot].rx_packets, 0);
+	/* the same VNI and remote over LTE: tunnel hub-lte */
+	rx1(&C, 2, from_hub(EW_ENCAP_VXLAN, 100, 2));
+	rte_pktmbuf_free(take_tx(&C, 0));
+	assert_nothing_out(&C);
+	assert_int_equal(C.st->tunnel[tu[0].slot].rx_packets, 1);
+	assert_int_equal(C.st->tunnel[tu[1].slot].rx_packets, 1);
+	/* GRE 200 on its own WAN (inet): delivered */
+	rx1(&C, 1, from_hub(EW_ENCAP_GRE, 200, 1));
+	rte_pktmbuf_free(take_tx(&C, 0));
+	assert_nothing_out(&C);
+	assert_int_equal(C.st->tunnel[tu[2].slot].rx_packets, 1);
+	/* the same GRE packet arriving on LTE: not its tunnel's WAN */
+	before = C.st->drop[EW_DROP_TUNNEL_WRONG_WAN];
+	rx1(&C, 2, from_hub(EW_ENCAP_GRE, 200, 2));
+	assert_nothing_out(&C);
+	assert_int_equal(C.st->drop[EW_DROP_TUNNEL_WRONG_WAN], before + 1);
+	assert_int_equal(C.st->port[2].drops, 1);
+	assert_int_equal(C.st->tunnel[tu[2].slot].rx_packets, 1);
+	/* an unknown VNI is still tunnel_unknown */
+	before = C.st->drop[EW_DROP_TUNNEL_UNKNOWN];
+	rx1(&C, 2, from_hub(EW_ENCAP_VXLAN, 300, 2));
+	assert_nothing_out(&C);
+	assert_int_equal(C.st->drop[EW_DROP_TUNNEL_UNKNOWN], before + 1);
+	/* and the other way: each route's tunnel leaves by its own WAN */
+	rx1(&C, 0, frame(0x0a02000a, IPPROTO_UDP, 1, 2, 10, 64, true, &mac_a[0]));
+	m = take_tx(&C, 1);
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, 14);
+	assert_int_equal(rte_be_to_cpu_32(ip->src_addr), 0xc6336401);
+	assert_int_equal(rte_be_to_cpu_32(ip->dst_addr), 0xc000020a);
+	rte_pktmbuf_free(m);
+	rx1(&C, 0, frame(0x0a03000a, IPPROTO_UDP, 1, 2, 10, 64, true, &mac_a[0]));
+	m = take_tx(&C, 2);
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, 14);
+	assert_int_equal(rte_be_to_cpu_32(ip->src_addr), 0xcb007101);
+	assert_int_equal(rte_be_to_cpu_32(ip->dst_addr), 0xc000020a);
+	rte_pktmbuf_free(m);
+	assert_nothing_out(&C);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1128,6 +1321,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(t_tables, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_vxlan_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_gre_round_trip, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_sctp_ports, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_decap_validation, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_punts, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_arp_punt, setup, teardown),
@@ -1140,6 +1334,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(t_jumbo_lan_mtu, setup_jumbo_lan_1500,
 				teardown_jumbo),
 		cmocka_unit_test_setup_teardown(t_chained_oversize, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_two_wans_one_remote, setup_c, teardown_c),
 	};
 	char cmd[128];
 	int rc;
