@@ -174,12 +174,12 @@ ew_encap_name(enum ew_encap e)
 	return e == EW_ENCAP_GRE ? "gre" : "vxlan";
 }
 
-const char *const ew_probe_names[] = { "stamp", "icmp", "none", NULL };
+const char *const ew_probe_names[] = { "auto", "stamp", "icmp", "none", NULL };
 
 const char *
 ew_probe_name(enum ew_probe p)
 {
-	return (unsigned int)p <= EW_PROBE_NONE ? ew_probe_names[p] : "stamp";
+	return (unsigned int)p <= EW_PROBE_NONE ? ew_probe_names[p] : "auto";
 }
 
 int

@@ -106,7 +106,9 @@ struct ew_iface_cfg {
 };
 
 enum ew_probe {
-	EW_PROBE_STAMP,		/* default: RFC 8762, edgeway nodes reflect it */
+	EW_PROBE_AUTO,		/* default: STAMP, or ICMP echo if the peer
+				 * answers only that (control/monitor.h) */
+	EW_PROBE_STAMP,		/* RFC 8762, edgeway nodes reflect it */
 	EW_PROBE_ICMP,
 	EW_PROBE_NONE,		/* not monitored: always usable */
 };
@@ -261,7 +263,7 @@ ew_prefix_contains(const struct ew_prefix *p, uint32_t addr)
 }
 
 const char *ew_encap_name(enum ew_encap e);
-/* "stamp", "icmp", "none", in enum ew_probe order, NULL-terminated */
+/* "auto", "stamp", "icmp", "none", in enum ew_probe order, NULL-terminated */
 extern const char *const ew_probe_names[];
 const char *ew_probe_name(enum ew_probe p);
 int ew_parse_probe(const char *s, enum ew_probe *p);	/* 0, or -1 */

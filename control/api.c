@@ -215,8 +215,11 @@ tunnel_msg(struct arena *a, const struct ew_daemon *d, const struct ew_tables *t
 		m->rtt_ms = isnan(p.rtt_ms) ? 0 : p.rtt_ms;
 		m->jitter_ms = isnan(p.jitter_ms) ? 0 : p.jitter_ms;
 		m->loss_pct = isnan(p.loss_pct) ? 0 : p.loss_pct;
-		if (d->mon[tu->slot] != NULL)
+		if (d->mon[tu->slot] != NULL) {
 			m->rtt_last_ms = d->mon[tu->slot]->rtt_ns / 1e6;
+			m->probe_unmatched = d->mon[tu->slot]->unmatched;
+		}
+		m->probe_active = (char *)ew_probe_active(d, tu->slot);
 	}
 	m->probe = (char *)ew_probe_name(tu->probe);
 	if (t->cfg != NULL && tu->ox < t->cfg->n_overlays) {

@@ -122,10 +122,10 @@ tunnel_from(const Edgeway__Tunnel *m, struct ew_tunnel_cfg *t, char *err,
 			ip_ok("tunnel remote", m->remote, &t->remote, err, errlen) ||
 			ip_ok("tunnel peer", m->peer, &t->peer, err, errlen))
 		return -1;
-	t->probe = EW_PROBE_STAMP;
+	t->probe = EW_PROBE_AUTO;
 	if (m->probe != NULL && m->probe[0] != '\0' &&
 			ew_parse_probe(m->probe, &t->probe) != 0)
-		FAIL("tunnel probe: '%s' is not one of stamp, icmp, none", m->probe);
+		FAIL("tunnel probe: '%s' is not one of auto, stamp, icmp, none", m->probe);
 	if (m->peer_mac != NULL && m->peer_mac[0] != '\0') {
 		if (ew_parse_mac(m->peer_mac, t->peer_mac) != 0)
 			FAIL("tunnel peer_mac: '%s' is not a unicast MAC address",

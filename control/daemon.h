@@ -35,7 +35,8 @@ struct ew_daemon {
 	uint64_t api_requests, api_errors;
 
 	/* monitoring, by counter slot */
-	struct ew_mon *mon[EW_MAX_TUNNELS];
+	struct ew_mon *mon[EW_MAX_TUNNELS];	/* read by telemetry: RCU */
+	struct ew_mon *mon_retired;	/* freed after a grace period */
 	uint8_t tun_down[EW_MAX_TUNNELS];
 	struct ew_sla_state *sla[EW_MAX_CLASSES];
 	unsigned int sla_ov[EW_MAX_CLASSES][EW_SLA_MAX_OVERLAYS];	/* the list it is for */

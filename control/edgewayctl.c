@@ -196,16 +196,23 @@ print_show(struct ctx *c, Edgeway__Show__What what, Edgeway__Response *r)
 					s->n_tunnels);
 			break;
 		}
-		printf("%-12s %-12s %-8s %-15s %-15s %-4s %8s %8s %6s %12s %12s\n",
+		printf("%-12s %-12s %-8s %-15s %-15s %-4s %8s %8s %6s %-10s %12s %12s\n",
 				"OVERLAY", "TUNNEL", "WAN", "REMOTE", "PEER", "UP",
-				"RTT_MS", "JIT_MS", "LOSS%", "TX_PACKETS", "RX_PACKETS");
+				"RTT_MS", "JIT_MS", "LOSS%", "PROBE", "TX_PACKETS",
+				"RX_PACKETS");
 		for (i = 0; i < s->n_tunnels; i++) {
 			Edgeway__Tunnel *m = s->tunnels[i];
+			char probe[64];
 
-			printf("%-12s %-12s %-8s %-15s %-15s %-4s %8.2f %8.2f %6.1f %12lu %12lu\n",
+			/* auto shows what it found: auto/stamp, auto/icmp */
+			if (strcmp(m->probe, "auto") == 0 && m->probe_active[0] != '\0')
+				snprintf(probe, sizeof(probe), "auto/%s", m->probe_active);
+			else
+				snprintf(probe, sizeof(probe), "%s", m->probe);
+			printf("%-12s %-12s %-8s %-15s %-15s %-4s %8.2f %8.2f %6.1f %-10s %12lu %12lu\n",
 					m->overlay, m->name, m->wan, m->remote, m->peer,
 					m->up ? "up" : "down", m->rtt_ms, m->jitter_ms,
-					m->loss_pct, (unsigned long)m->tx_packets,
+					m->loss_pct, probe, (unsigned long)m->tx_packets,
 					(unsigned long)m->rx_packets);
 		}
 		break;
@@ -578,7 +585,7 @@ c_tunnel(struct ctx *c, enum mode mode, int argc, char **argv)
 	bool add = mode != DEL;
 
 	if (argc < 2 || (!add && argc != 2))
-		return usage_err(add ? "usage: add|update tunnel OVERLAY NAME wan WAN remote IP peer IP [probe stamp|icmp|none] [peer-mac MAC]" :
+		return usage_err(add ? "usage: add|update tunnel OVERLAY NAME wan WAN remote IP peer IP [probe auto|stamp|icmp|none] [peer-mac MAC]" :
 				"usage: del tunnel OVERLAY NAME");
 	t.overlay = argv[0];
 	t.name = argv[1];
@@ -803,7 +810,7 @@ static const struct cmd add_cmds[] = {
 	{ "overlay", "an overlay network", NULL, c_add_ov,
 		"NAME id N encap vxlan|gre address A/L [mtu N] [mss-clamp on|off]" },
 	{ "tunnel", "a tunnel in an overlay", NULL, c_add_tun,
-		"OVERLAY NAME wan WAN remote IP peer IP [probe stamp|icmp|none] [peer-mac MAC]" },
+		"OVERLAY NAME wan WAN remote IP peer IP [probe auto|stamp|icmp|none] [peer-mac MAC]" },
 	{ "route", "a route in an overlay", NULL, c_add_rt,
 		"OVERLAY PREFIX via TUNNEL|PEER" },
 	{ "class", "a traffic class (one match rule)", NULL, c_add_cls,
@@ -823,7 +830,7 @@ static const struct cmd update_cmds[] = {
 	{ "overlay", "replace an overlay's settings (its tunnels and routes stay)", NULL, c_upd_ov,
 		"NAME id N encap vxlan|gre address A/L [mtu N] [mss-clamp on|off]" },
 	{ "tunnel", "replace a tunnel", NULL, c_upd_tun,
-		"OVERLAY NAME wan WAN remote IP peer IP [probe stamp|icmp|none] [peer-mac MAC]" },
+		"OVERLAY NAME wan WAN remote IP peer IP [probe auto|stamp|icmp|none] [peer-mac MAC]" },
 	{ "route", "change where a route points", NULL, c_upd_rt,
 		"OVERLAY PREFIX via TUNNEL|PEER" },
 	{ "class", "replace a class (keeps its priority)", NULL, c_upd_cls,

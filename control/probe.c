@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_log.h>
+#include <rte_rcu_qsbr.h>
 
 #include "control/daemon.h"
 #include "control/probe.h"
@@ -22,19 +24,39 @@ RTE_LOG_REGISTER_SUFFIX(ew_probe_logtype, monitor, INFO);
 #define PLOG(level, ...) \
 	rte_log(RTE_LOG_##level, ew_probe_logtype, "monitor: " __VA_ARGS__)
 
-static uint64_t
-now_ns(void)
+/* The clock of probe times: the TSC on the reference the workers stamp
+ * answers with (fastpath/ntp.h), so send and receive times compare. */
+uint64_t
+ew_probe_now_ns(const struct ew_daemon *d)
 {
-	return ew_now_ms() * 1000000ull;
+	return ew_tsc_to_ns(&d->dp.clock, rte_rdtsc());
 }
 
 static void
-on_answer(void *arg, unsigned int slot, uint32_t seq, uint64_t rtt_ns)
+on_answer(void *arg, unsigned int slot, uint32_t seq, unsigned int kind,
+		uint64_t rx_ns, uint64_t residence_ns)
 {
 	struct ew_daemon *d = arg;
 
 	if (slot < EW_MAX_TUNNELS && d->mon[slot] != NULL)
-		ew_mon_answer(d->mon[slot], seq, rtt_ns);
+		ew_mon_answer(d->mon[slot], seq, kind, rx_ns, residence_ns);
+}
+
+/* Monitor states no longer published whose grace period has passed (no
+ * RCU reader, the telemetry thread included, can still hold them). */
+void
+ew_probe_reclaim(struct ew_daemon *d)
+{
+	struct ew_mon **pp = &d->mon_retired, *m;
+
+	while ((m = *pp) != NULL) {
+		if (rte_rcu_qsbr_check(d->dp.qs, m->retire_token, false) == 1) {
+			*pp = m->retired_next;
+			free(m);
+		} else {
+			pp = &m->retired_next;
+		}
+	}
 }
 
 void
@@ -54,16 +76,24 @@ ew_probe_fini(struct ew_daemon *d)
 		free(d->mon[i]);
 		d->mon[i] = NULL;
 	}
+	while (d->mon_retired != NULL) {
+		struct ew_mon *m = d->mon_retired;
+
+		d->mon_retired = m->retired_next;
+		free(m);
+	}
 	for (i = 0; i < EW_MAX_CLASSES; i++) {
 		free(d->sla[i]);
 		d->sla[i] = NULL;
 	}
 }
 
+/* Also called by the telemetry thread, as an RCU reader. */
 void
 ew_probe_path(const struct ew_daemon *d, unsigned int slot, struct ew_path *p)
 {
-	const struct ew_mon *m = slot < EW_MAX_TUNNELS ? d->mon[slot] : NULL;
+	const struct ew_mon *m = slot < EW_MAX_TUNNELS ?
+			__atomic_load_n(&d->mon[slot], __ATOMIC_ACQUIRE) : NULL;
 
 	p->up = m == NULL || m->up;
 	p->rtt_ms = m != NULL && m->have_rtt ? m->srtt_ns / 1e6 : NAN;
@@ -168,20 +198,44 @@ steer(struct ew_daemon *d, const struct ew_tables *t, uint64_t now)
 	return changed;
 }
 
+static unsigned int
+mon_probe(enum ew_probe p)
+{
+	return p == EW_PROBE_STAMP ? EW_MON_STAMP : p == EW_PROBE_ICMP ?
+			EW_MON_ICMP : EW_MON_AUTO;
+}
+
+const char *
+ew_probe_active(const struct ew_daemon *d, unsigned int slot)
+{
+	const struct ew_mon *m = slot < EW_MAX_TUNNELS ? d->mon[slot] : NULL;
+
+	if (m == NULL)
+		return "";
+	return m->active == EW_MON_STAMP ? "stamp" :
+			m->active == EW_MON_ICMP ? "icmp" : "";
+}
+
 void
 ew_probe_round(struct ew_daemon *d)
 {
 	const struct ew_tables *t = d->dp.tables;
 	const struct ew_config *cfg = t->cfg;
-	uint64_t now = now_ns(), timeout;
+	uint64_t now, tnow, timeout;
 	bool changed = false;
 	unsigned int i;
 	char err[256];
 
+	ew_probe_reclaim(d);
+	/* answers already received count before losses are settled (the
+	 * control thread may have been busy) */
+	ew_sp_poll(d->sp, 4096);
+	now = ew_probe_now_ns(d);
 	timeout = (uint64_t)cfg->monitor.interval_ms * 1000000ull;
 	for (i = 0; i < t->n_tunnels; i++) {
 		unsigned int slot = t->tun[i].slot;
 		struct ew_mon *m = d->mon[slot];
+		uint32_t seq;
 
 		if (t->tun[i].probe == EW_PROBE_NONE) {
 			/* not monitored: always usable, no numbers */
@@ -192,13 +246,21 @@ ew_probe_round(struct ew_daemon *d)
 			continue;
 		}
 		if (m == NULL) {
-			m = d->mon[slot] = malloc(sizeof(*m));
+			m = malloc(sizeof(*m));
 			if (m == NULL)
 				continue;
 			ew_mon_init(m, cfg->monitor.window, cfg->monitor.down_after,
 					timeout);
+			__atomic_store_n(&d->mon[slot], m, __ATOMIC_RELEASE);
 		}
-		ew_mon_tick(m, now);
+		ew_mon_set_probe(m, mon_probe(t->tun[i].probe));
+		/* one time for this tunnel's probe and its tick: the probe
+		 * goes first, so the one before has had its round */
+		tnow = ew_probe_now_ns(d);
+		seq = ew_mon_sent(m, tnow);
+		if (ew_sp_send_probe(d->sp, i, seq, ew_mon_kinds(m, seq)) == 1)
+			ew_mon_held(m, seq);
+		ew_mon_tick(m, tnow);
 		if (d->tun_down[slot] != !m->up) {
 			PLOG(NOTICE, "tunnel %s/%s is %s (rtt %.1f ms, loss %.0f%%)\n",
 					t->ov[t->tun[i].ox].name, t->tun[i].name,
@@ -207,7 +269,15 @@ ew_probe_round(struct ew_daemon *d)
 			d->tun_down[slot] = !m->up;
 			changed = true;
 		}
-		ew_sp_send_probe(d->sp, i, ew_mon_sent(m, now));
+		if (m->probe == EW_MON_AUTO && m->active != m->active_logged) {
+			if (m->active != 0)
+				PLOG(NOTICE, "tunnel %s/%s: the peer answers %s: probe auto/%s\n",
+						t->ov[t->tun[i].ox].name, t->tun[i].name,
+						m->active == EW_MON_STAMP ? "STAMP" :
+						"ICMP echo, not STAMP",
+						ew_probe_active(d, slot));
+			m->active_logged = m->active;
+		}
 	}
 	changed |= steer(d, t, now);
 	if (changed) {
@@ -219,13 +289,22 @@ ew_probe_round(struct ew_daemon *d)
 	}
 }
 
-/* A tunnel slot was released (the tunnel is gone): forget its history. */
+/* A tunnel slot was released (the tunnel is gone), or its tunnel is no
+ * longer probed: forget its history. The telemetry thread may be reading
+ * the state right now (ew_probe_path()): it is unpublished at once and
+ * freed after the grace period (ew_probe_reclaim()). */
 void
 ew_probe_forget_tunnel(struct ew_daemon *d, unsigned int slot)
 {
-	free(d->mon[slot]);
-	d->mon[slot] = NULL;
+	struct ew_mon *m = d->mon[slot];
+
 	d->tun_down[slot] = 0;
+	if (m == NULL)
+		return;
+	__atomic_store_n(&d->mon[slot], NULL, __ATOMIC_RELEASE);
+	m->retire_token = rte_rcu_qsbr_start(d->dp.qs);
+	m->retired_next = d->mon_retired;
+	d->mon_retired = m;
 }
 
 void

@@ -682,27 +682,27 @@ ip_finish(struct rte_ipv4_hdr *ip)
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 }
 
-/* The answer to one of our probes: payload = TX TSC, slot, seq, magic. */
+/* The answer to one of our probes: payload = TX TSC, slot, seq, magic.
+ * The TSC comes back from the far end: not used, the monitor times the
+ * probe from its own send time of SEQ. */
 static void
 probe_answer(struct ew_sp *sp, struct rte_mbuf *m, const uint8_t *pl,
 		uint16_t txi)
 {
-	uint64_t tx_tsc, rx_tsc = ew_meta(m)->tsc;
 	uint16_t slot, magic;
 	uint32_t seq;
 
-	memcpy(&tx_tsc, pl, 8);
 	memcpy(&slot, pl + 8, 2);
 	memcpy(&seq, pl + 10, 4);
 	memcpy(&magic, pl + 14, 2);
 	/* only from the tunnel it was sent into, with our marks */
 	if (magic != EW_PROBE_ID || slot != sp->t->tun[txi].slot ||
-			tx_tsc == 0 || rx_tsc < tx_tsc || sp->probe_cb == NULL) {
+			sp->probe_cb == NULL) {
 		drop(sp, m, EW_DROP_LOCAL_PROTO);
 		return;
 	}
-	sp->probe_cb(sp->probe_arg, slot, seq,
-			(rx_tsc - tx_tsc) * 1000000000ull / sp->tsc_hz);
+	sp->probe_cb(sp->probe_arg, slot, seq, EW_MON_ICMP,
+			ew_tsc_to_ns(&sp->dp->clock, ew_meta(m)->tsc), 0);
 	rte_pktmbuf_free(m);
 }
 
@@ -825,40 +825,37 @@ stamp_reflect(struct ew_sp *sp, struct rte_mbuf *m, const struct rte_ipv4_hdr *i
 	out_ip(sp, r, ifx, txi);
 }
 
-/* Session-sender: a reflected packet came back through tunnel TXI. */
+/* Session-sender: a reflected packet came back through tunnel TXI. The
+ * round trip is the monitor's: from its own send time of the sender
+ * sequence number to T4, minus the reflector's time (T3 - T2). The
+ * sender timestamp T1 echoed back is not used: the reflector (or anyone
+ * in the path) controls it. */
 static void
 stamp_answer(struct ew_sp *sp, struct rte_mbuf *m, const uint8_t *pl, uint16_t txi)
 {
 	uint64_t t4 = ew_tsc_to_ns(&sp->dp->clock, ew_meta(m)->tsc);
-	uint64_t t1 = ew_ntp_to_ns(get64(pl + 28)), t2 = ew_ntp_to_ns(get64(pl + 16));
-	uint64_t t3 = ew_ntp_to_ns(get64(pl + 4));
+	uint64_t t2 = ew_ntp_to_ns(get64(pl + 16)), t3 = ew_ntp_to_ns(get64(pl + 4));
 
-	/* round trip minus the reflector's own time */
-	if (sp->probe_cb == NULL || t4 < t1 || t3 < t2 || (t4 - t1) < (t3 - t2)) {
+	if (sp->probe_cb == NULL || t3 < t2) {
 		drop(sp, m, EW_DROP_LOCAL_PROTO);
 		return;
 	}
 	sp->probe_cb(sp->probe_arg, sp->t->tun[txi].slot, get32(pl + 24),
-			(t4 - t1) - (t3 - t2));
+			EW_MON_STAMP, t4, t3 - t2);
 	rte_pktmbuf_free(m);
 }
 
-int
-ew_sp_send_probe(struct ew_sp *sp, unsigned int txi, uint32_t seq)
+/* ICMP echo probe. */
+static int
+icmp_probe_send(struct ew_sp *sp, unsigned int txi, uint32_t seq)
 {
-	const struct ew_tunnel *tu;
+	const struct ew_tunnel *tu = &sp->t->tun[txi];
 	struct rte_ipv4_hdr *ip;
 	struct rte_icmp_hdr *ic;
 	struct rte_mbuf *m;
 	uint8_t *pl;
 	uint16_t slot, magic = EW_PROBE_ID;
 
-	sp->t = __atomic_load_n(&sp->dp->tables, __ATOMIC_ACQUIRE);
-	if (sp->t == NULL || txi >= sp->t->n_tunnels)
-		return -1;
-	tu = &sp->t->tun[txi];
-	if (tu->probe == EW_PROBE_STAMP)
-		return stamp_send(sp, txi, seq);
 	m = rte_pktmbuf_alloc(sp->dp->mp);
 	if (m == NULL) {
 		sp->st->drop[EW_DROP_NO_MBUF]++;
@@ -892,6 +889,44 @@ ew_sp_send_probe(struct ew_sp *sp, unsigned int txi, uint32_t seq)
 	ew_meta(m)->flags = EW_META_TXSTAMP;
 	out_tunnel(sp, m, txi, 0);
 	return 0;
+}
+
+/* Would a packet into tunnel TXI leave now (next hops resolved)? */
+static bool
+tunnel_ready(struct ew_sp *sp, unsigned int txi)
+{
+	const struct ew_tunnel *tu = &sp->t->tun[txi];
+	const struct nent *e = ent_find(sp, tu->ifx, tu->nh);
+
+	if (e == NULL || e->state != N_REACHABLE)
+		return false;
+	if (tu->encap == EW_ENCAP_VXLAN) {
+		e = ent_find(sp, EW_SCOPE_OV | tu->id, tu->peer);
+		if (e == NULL || e->state != N_REACHABLE)
+			return false;
+	}
+	return true;
+}
+
+int
+ew_sp_send_probe(struct ew_sp *sp, unsigned int txi, uint32_t seq,
+		unsigned int kinds)
+{
+	int rc;
+
+	sp->t = __atomic_load_n(&sp->dp->tables, __ATOMIC_ACQUIRE);
+	if (sp->t == NULL || txi >= sp->t->n_tunnels)
+		return -1;
+	rc = tunnel_ready(sp, txi) ? 0 : 1;
+	/* waiting for ARP, one packet is enough (the neighbour's queue is
+	 * short): STAMP, or the one kind asked for */
+	if (rc == 1 && kinds == (EW_MON_STAMP | EW_MON_ICMP))
+		kinds = EW_MON_STAMP;
+	if ((kinds & EW_MON_STAMP) && stamp_send(sp, txi, seq) != 0)
+		rc = -1;
+	if ((kinds & EW_MON_ICMP) && icmp_probe_send(sp, txi, seq) != 0)
+		rc = -1;
+	return rc;
 }
 
 /* Data at IPv4 addressed to us (LOCAL or OV_LOCAL). */

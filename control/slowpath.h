@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 
+#include "control/monitor.h"
 #include "fastpath/dataplane.h"
 
 #define EW_NEIGH_QLEN		8	/* packets held per unresolved neighbour */
@@ -53,13 +54,21 @@ unsigned int ew_sp_neighbours(const struct ew_sp *sp, struct ew_neigh_info *out,
 
 uint64_t ew_now_ms(void);
 
-/* Probes: ICMP echo from the overlay address to tunnel TXI's peer, inside
- * the tunnel, stamped by worker 0 on its way out. Answers (echo replies
- * carrying our payload) go to the callback with the round trip measured
- * between the worker's TX and RX timestamps. */
+/* Probes: STAMP and/or ICMP echo (KINDS: EW_MON_STAMP, EW_MON_ICMP bits)
+ * from the overlay address to tunnel TXI's peer, inside the tunnel,
+ * stamped by worker 0 on its way out. Answers go to the callback with
+ * their kind, the receiving worker's timestamp (ns, dp->clock) and, for
+ * STAMP, the time the reflector says it held the probe (T3 - T2). The
+ * round trip is the caller's to compute from its own send time: the
+ * timestamps the far end echoes back (T1, the ICMP payload's TSC) are not
+ * trusted. */
 typedef void (*ew_probe_cb)(void *arg, unsigned int slot, uint32_t seq,
-		uint64_t rtt_ns);
+		unsigned int kind, uint64_t rx_ns, uint64_t residence_ns);
 void ew_sp_set_probe_cb(struct ew_sp *sp, ew_probe_cb cb, void *arg);
-int ew_sp_send_probe(struct ew_sp *sp, unsigned int txi, uint32_t seq);
+/* 0: sent; 1: waits for ARP (its round trip will include the wait; of
+ * both kinds, only STAMP is sent then); -1: not sent (no buffer, no such
+ * tunnel). */
+int ew_sp_send_probe(struct ew_sp *sp, unsigned int txi, uint32_t seq,
+		unsigned int kinds);
 
 #endif /* EW_SLOWPATH_H */

@@ -130,7 +130,7 @@ class Client:
 
     def add_tunnel(self, overlay, name, wan, remote, peer, probe="",
                    peer_mac=""):
-        """probe: stamp (default), icmp or none; peer_mac: a static inner
+        """probe: auto (default), stamp, icmp or none; peer_mac: a static inner
         MAC for a VXLAN peer (default: ARP inside the tunnel)."""
         r = pb.Request()
         t = r.add.tunnel

@@ -20,7 +20,7 @@ t "sanitizer build (meson -Db_sanitize=address,undefined)" [ $? -eq 0 ] || { tai
 
 export ASAN_OPTIONS="detect_leaks=1:log_path=$dir/asan"
 export UBSAN_OPTIONS="print_stacktrace=1:log_path=$dir/ubsan"
-for u in test_config test_monitor test_pkt test_classify; do
+for u in test_config test_monitor test_pkt test_classify test_probe; do
 	timeout 600 "build-asan/tests/unit/$u" >"$dir/$u.out" 2>&1
 	rc=$?
 	t "$u under ASan/UBSan passes" [ $rc -eq 0 ]

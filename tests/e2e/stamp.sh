@@ -26,6 +26,8 @@ rtt=$($CTL --json show tunnels | $PY -c 'import json,sys; print(" ".join("%s=%.1
 echo "INFO: tunnel RTTs over STAMP: $rtt (lte has +20 ms each way)"
 check "silver's STAMP RTT shows the emulator's 40 ms (40-60 ms)" \
 	$PY -c "import sys; r = float('$rtt'.split('silver=')[1]); sys.exit(0 if 40 <= r <= 60 else 1)"
+check "the default probe (auto) found STAMP: probe auto, probe_active stamp on both" \
+	[ "$($CTL --json show tunnels | $PY -c 'import json,sys; print(" ".join(t["probe"] + "/" + t["probe_active"] for t in json.load(sys.stdin)["tunnels"]))')" = "auto/stamp auto/stamp" ]
 f='-e ip.src -e udp.srcport -e udp.dstport -e twamp.test.seq_number -e twamp.test.timestamp -e twamp.test.receive_timestamp -e twamp.test.sender_seq_number -e twamp.test.sender_timestamp -e twamp.test.sender_ttl'
 tshark -r "$LAB_DIR/stamp.pcap" -d udp.port==862,twamp.test -d udp.port==49862,twamp.test \
 	-Y 'twamp.test' -T fields -E occurrence=l -t e -e frame.time_epoch $f \
