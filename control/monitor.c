@@ -139,6 +139,20 @@ learn_kind(struct ew_mon *m, unsigned int kind, uint64_t now_ns)
 	}
 }
 
+void
+ew_mon_wire_sent(struct ew_mon *m, uint32_t seq, uint64_t tx_ns)
+{
+	unsigned int i = SLOT(seq);
+
+	/* only later than queued, and by less than a probe may wait for
+	 * its answer: a stale or odd time changes nothing */
+	if (seq >= m->next_seq || m->next_seq - seq >= RING ||
+			tx_ns <= m->sent_ns[i] ||
+			tx_ns - m->sent_ns[i] >= ew_mon_loss_timeout(m))
+		return;
+	m->sent_ns[i] = tx_ns;
+}
+
 bool
 ew_mon_answer(struct ew_mon *m, uint32_t seq, unsigned int kind,
 		uint64_t rx_ns, uint64_t residence_ns)

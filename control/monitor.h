@@ -110,6 +110,9 @@ unsigned int ew_mon_kinds(const struct ew_mon *m, uint32_t seq);
 /* Probe SEQ did not leave at once (it waits for ARP): its answer counts,
  * but its round trip, which includes the wait, is no RTT sample. */
 void ew_mon_held(struct ew_mon *m, uint32_t seq);
+/* Probe SEQ left the worker at TX_NS, later than ew_mon_sent() said (it
+ * waited in the control thread's queue): its round trip starts there. */
+void ew_mon_wire_sent(struct ew_mon *m, uint32_t seq, uint64_t tx_ns);
 /* The KIND answer to probe SEQ, received at RX_NS (the clock of
  * ew_mon_sent()), after RESIDENCE_NS in the reflector (STAMP T3 - T2; 0 for
  * ICMP). Returns false if ignored (and counted in unmatched): unknown or

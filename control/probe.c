@@ -37,9 +37,15 @@ on_answer(void *arg, unsigned int slot, uint32_t seq, unsigned int kind,
 		uint64_t rx_ns, uint64_t residence_ns)
 {
 	struct ew_daemon *d = arg;
+	uint64_t tsc;
 
-	if (slot < EW_MAX_TUNNELS && d->mon[slot] != NULL)
-		ew_mon_answer(d->mon[slot], seq, kind, rx_ns, residence_ns);
+	if (slot >= EW_MAX_TUNNELS || d->mon[slot] == NULL)
+		return;
+	/* from when worker 0 sent it, if it still knows */
+	if (ew_dp_probe_tx(&d->dp, slot, seq, &tsc) == 0)
+		ew_mon_wire_sent(d->mon[slot], seq,
+				ew_tsc_to_ns(&d->dp.clock, tsc));
+	ew_mon_answer(d->mon[slot], seq, kind, rx_ns, residence_ns);
 }
 
 /* Monitor states no longer published whose grace period has passed (no

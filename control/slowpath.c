@@ -778,6 +778,18 @@ get32(const uint8_t *p)
 	return rte_be_to_cpu_32(v);
 }
 
+/* Our probe SEQ of tunnel SLOT: worker 0 notes when it leaves
+ * (ew_dp_probe_tx()). */
+static void
+probe_meta(struct rte_mbuf *m, uint16_t slot, uint32_t seq)
+{
+	struct ew_meta *mt = ew_meta(m);
+
+	mt->flags |= EW_META_TXLOG;
+	mt->arg = slot;
+	mt->nh = seq;
+}
+
 /* Session-sender: sequence number, timestamp (T1, by worker 0), error
  * estimate (not externally synchronized, multiplier 1), zeros. */
 static int
@@ -793,6 +805,7 @@ stamp_send(struct ew_sp *sp, unsigned int txi, uint32_t seq)
 		return -1;
 	put32(pl, seq);
 	pl[13] = 1;			/* error estimate: S=0 Z=0 scale 0 mult 1 */
+	probe_meta(m, tu->slot, seq);
 	out_tunnel(sp, m, txi, 0);
 	return 0;
 }
@@ -887,6 +900,7 @@ icmp_probe_send(struct ew_sp *sp, unsigned int txi, uint32_t seq)
 	memcpy(pl + 14, &magic, 2);
 	ic->icmp_cksum = (uint16_t)~rte_raw_cksum(ic, sizeof(*ic) + EW_PROBE_TAIL);
 	ew_meta(m)->flags = EW_META_TXSTAMP;
+	probe_meta(m, slot, seq);
 	out_tunnel(sp, m, txi, 0);
 	return 0;
 }

@@ -114,6 +114,12 @@ ew_dp_init(struct ew_dp *dp, unsigned int n_workers, unsigned int n_ports,
 			return -1;
 		}
 	}
+	dp->probe_tx = rte_zmalloc("ew_probe_tx", sizeof(*dp->probe_tx) *
+			EW_MAX_TUNNELS * EW_PROBE_TX_DEPTH, RTE_CACHE_LINE_SIZE);
+	if (dp->probe_tx == NULL) {
+		snprintf(err, errlen, "cannot allocate the probe transmit log");
+		return -1;
+	}
 	dp->neigh = ew_neigh_create("ew_neigh", dp->qs);
 	if (dp->neigh == NULL) {
 		snprintf(err, errlen, "cannot create neighbour table");
@@ -145,6 +151,7 @@ ew_dp_fini(struct ew_dp *dp)
 		ring_free_all(dp->ctl_tx[i]);
 	if (dp->neigh != NULL)
 		rte_hash_free(dp->neigh);
+	rte_free(dp->probe_tx);
 	rte_free(dp->stats);
 	rte_free(dp->qs);
 	memset(dp, 0, sizeof(*dp));

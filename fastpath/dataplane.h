@@ -72,6 +72,19 @@ struct ew_meta {
 #define EW_STAMP_TS_TAIL	(EW_STAMP_LEN - 4)
 #define EW_STAMP_PORT		862
 #define EW_STAMP_SENDER_PORT	49862
+/* A probe of ours: worker 0 also notes when it sent it (arg = tunnel slot,
+ * nh = sequence number) in dp->probe_tx, so that the control thread times
+ * the round trip from the wire, not from its own queue, and trusts no
+ * time the far end echoes back. */
+#define EW_META_TXLOG		0x04
+#define EW_PROBE_TX_DEPTH	8	/* probes remembered per tunnel */
+
+/* One entry, written only by worker 0 as a sequence lock: TAG is 0 while
+ * TSC changes, then (1 << 32 | seq). */
+struct ew_probe_tx {
+	uint64_t tag;
+	uint64_t tsc;
+};
 
 extern int ew_meta_offset;
 
@@ -101,6 +114,9 @@ struct ew_dp {
 
 	struct ew_clock clock;		/* TSC -> NTP, fixed at start-up */
 
+	/* when worker 0 sent our probes: [slot * EW_PROBE_TX_DEPTH + seq % depth] */
+	struct ew_probe_tx *probe_tx;
+
 	/* per lcore (by lcore id), written only by that lcore */
 	struct ew_lcore_stats *stats;	/* [RTE_MAX_LCORE] */
 	unsigned int stats_lcores;
@@ -127,6 +143,25 @@ int ew_meta_register(void);
 int ew_dp_init(struct ew_dp *dp, unsigned int n_workers, unsigned int n_ports,
 		char *err, size_t errlen);
 void ew_dp_fini(struct ew_dp *dp);
+
+/* When worker 0 sent probe SEQ of tunnel SLOT (TSC): 0, or -1 if that is
+ * no longer known (a later probe took its entry) or never was. */
+static inline int
+ew_dp_probe_tx(const struct ew_dp *dp, unsigned int slot, uint32_t seq,
+		uint64_t *tsc)
+{
+	const struct ew_probe_tx *e;
+	uint64_t tag = 1ull << 32 | seq;
+
+	if (dp->probe_tx == NULL || slot >= EW_MAX_TUNNELS)
+		return -1;
+	e = &dp->probe_tx[slot * EW_PROBE_TX_DEPTH + seq % EW_PROBE_TX_DEPTH];
+	if (__atomic_load_n(&e->tag, __ATOMIC_ACQUIRE) != tag)
+		return -1;
+	*tsc = __atomic_load_n(&e->tsc, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return __atomic_load_n(&e->tag, __ATOMIC_RELAXED) == tag ? 0 : -1;
+}
 
 /* RCU reader id of DPDK's telemetry thread (workers are 0..n_workers-1). */
 #define EW_RCU_TELEMETRY(dp) ((dp)->n_workers)

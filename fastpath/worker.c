@@ -703,11 +703,10 @@ ew_worker_init(struct ew_worker *w, struct ew_dp *dp, unsigned int idx,
  * its payload here, with the ICMP checksum fixed incrementally (the field
  * was zero when the control thread computed it). */
 static inline void
-tx_stamp(struct rte_mbuf *m)
+tx_stamp(struct rte_mbuf *m, uint64_t tsc)
 {
 	uint32_t len = rte_pktmbuf_pkt_len(m), sum;
 	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
-	uint64_t tsc = rte_rdtsc();
 	uint16_t ck, w16;
 	unsigned int i;
 
@@ -728,20 +727,37 @@ tx_stamp(struct rte_mbuf *m)
 
 /* A STAMP packet's transmit timestamp (T1 or T3), in NTP format. */
 static inline void
-tx_ntp(const struct ew_dp *dp, struct rte_mbuf *m)
+tx_ntp(const struct ew_dp *dp, struct rte_mbuf *m, uint64_t tsc)
 {
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 	uint64_t ntp;
 
 	if (len < EW_STAMP_TS_TAIL || rte_pktmbuf_data_len(m) != len)
 		return;
-	ntp = rte_cpu_to_be_64(ew_tsc_to_ntp(&dp->clock, rte_rdtsc()));
+	ntp = rte_cpu_to_be_64(ew_tsc_to_ntp(&dp->clock, tsc));
 	memcpy(rte_pktmbuf_mtod(m, uint8_t *) + len - EW_STAMP_TS_TAIL, &ntp, 8);
 }
 
+/* Note when probe (slot, seq) of M left: one writer (worker 0), a
+ * sequence lock for the control thread (ew_dp_probe_tx()). A few probes
+ * per interval, never a forwarded packet. */
+static inline void
+tx_log(const struct ew_dp *dp, const struct ew_meta *mt, uint64_t tsc)
+{
+	struct ew_probe_tx *e;
+
+	if (dp->probe_tx == NULL || mt->arg >= EW_MAX_TUNNELS)
+		return;
+	e = &dp->probe_tx[mt->arg * EW_PROBE_TX_DEPTH + mt->nh % EW_PROBE_TX_DEPTH];
+	__atomic_store_n(&e->tag, 0, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	__atomic_store_n(&e->tsc, tsc, __ATOMIC_RELAXED);
+	__atomic_store_n(&e->tag, 1ull << 32 | mt->nh, __ATOMIC_RELEASE);
+}
+
 /* Packets the control thread built, sent from worker 0's queues. */
-static void
-drain_ctl(struct ew_worker *w, const struct ew_tables *t)
+void
+ew_worker_drain_ctl(struct ew_worker *w, const struct ew_tables *t)
 {
 	struct rte_mbuf *pk[EW_BURST];
 	unsigned int ifx, n, i;
@@ -750,12 +766,19 @@ drain_ctl(struct ew_worker *w, const struct ew_tables *t)
 		n = rte_ring_sc_dequeue_burst(w->dp->ctl_tx[ifx], (void **)pk,
 				EW_BURST, NULL);
 		for (i = 0; i < n; i++) {
-			uint8_t fl = ew_meta(pk[i])->flags;
+			const struct ew_meta *mt = ew_meta(pk[i]);
+			uint8_t fl = mt->flags;
+			uint64_t tsc;
 
-			if (fl & EW_META_TXSTAMP)
-				tx_stamp(pk[i]);
-			else if (fl & EW_META_TXNTP)
-				tx_ntp(w->dp, pk[i]);
+			if (fl & (EW_META_TXSTAMP | EW_META_TXNTP)) {
+				tsc = rte_rdtsc();
+				if (fl & EW_META_TXSTAMP)
+					tx_stamp(pk[i], tsc);
+				else
+					tx_ntp(w->dp, pk[i], tsc);
+				if (fl & EW_META_TXLOG)
+					tx_log(w->dp, mt, tsc);
+			}
 			tx(w, t, ifx, pk[i]);
 		}
 	}
@@ -797,7 +820,7 @@ ew_worker_main(void *arg)
 			ew_worker_rx(w, t, ifx, pkts, n);
 		}
 		if (idx == 0)
-			drain_ctl(w, t);
+			ew_worker_drain_ctl(w, t);
 		ew_worker_flush(w, t);
 		rte_rcu_qsbr_quiescent(dp->qs, idx);
 

@@ -281,6 +281,30 @@ t_rtt_from_send_time(void **state)
 	assert_int_equal(m.rtt_ns, 15 * MS);
 }
 
+/* Worker 0's transmit time moves a probe's start later, never earlier,
+ * and not by a loss timeout or more (another probe's time). */
+static void
+t_wire_sent(void **state)
+{
+	struct ew_mon m;
+	uint32_t s1, s2, s3;
+
+	ew_mon_init(&m, 50, 5, 100 * MS);
+	s1 = ew_mon_sent(&m, 1000 * MS);
+	s2 = ew_mon_sent(&m, 1100 * MS);
+	s3 = ew_mon_sent(&m, 1200 * MS);
+	ew_mon_wire_sent(&m, s1, 1007 * MS);	/* 7 ms in the queue */
+	ew_mon_wire_sent(&m, s2, 1090 * MS);	/* before it was queued */
+	ew_mon_wire_sent(&m, s3, 1200 * MS + ew_mon_loss_timeout(&m));
+	ew_mon_wire_sent(&m, s3 + 1, 1300 * MS);	/* never sent */
+	assert_true(ew_mon_answer(&m, s1, EW_MON_STAMP, 1027 * MS, 0));
+	assert_int_equal(m.rtt_ns, 20 * MS);
+	assert_true(ew_mon_answer(&m, s2, EW_MON_STAMP, 1130 * MS, 0));
+	assert_int_equal(m.rtt_ns, 30 * MS);
+	assert_true(ew_mon_answer(&m, s3, EW_MON_STAMP, 1240 * MS, 0));
+	assert_int_equal(m.rtt_ns, 40 * MS);
+}
+
 /* Start-up: the peer is not there yet for the first 10 probes, and two
  * probes wait for ARP 300 ms. What went unanswered before the first
  * answer is no loss; the waits are no RTT samples. A peer that never
@@ -518,6 +542,7 @@ main(void)
 		cmocka_unit_test(t_late_answers),
 		cmocka_unit_test(t_first_answer_wait),
 		cmocka_unit_test(t_rtt_from_send_time),
+		cmocka_unit_test(t_wire_sent),
 		cmocka_unit_test(t_auto),
 		cmocka_unit_test(t_startup),
 		cmocka_unit_test(t_sla),

@@ -5,6 +5,9 @@
  * - a STAMP reflector (or an attacker inside the tunnel) echoes the sender
  *   timestamp T1 back; the round trip must not be computed from it but
  *   from the time we sent that sequence number (item 10);
+ * - the round trip starts when worker 0 sent the probe, not when the
+ *   control thread queued it (a loaded machine can hold it there for
+ *   milliseconds): worker 0 notes the time, nothing echoed is trusted;
  * - a tunnel's monitor state read by another thread (the telemetry thread
  *   is an RCU reader) must not be freed under it when the tunnel stops
  *   being probed (item 4).
@@ -27,6 +30,7 @@
 #include <rte_cycles.h>
 #include <rte_eal.h>
 #include <rte_ip.h>
+#include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_rcu_qsbr.h>
 #include <rte_ring.h>
@@ -37,6 +41,7 @@
 #include "control/probe.h"
 #include "control/slowpath.h"
 #include "fastpath/ntp.h"
+#include "fastpath/worker.h"
 
 #define MS 1000000ull
 
@@ -162,6 +167,83 @@ t_stamp_forged_t1(void **state)
 	ew_probe_forget_tunnel(d, slot);
 }
 
+/* Probe SEQ of tunnel slot SLOT as the control thread queues it for
+ * worker 0 (the wire format does not matter here, only the marks). */
+static void
+queue_probe(unsigned int slot, uint32_t seq)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(d->dp.mp);
+	struct ew_meta *mt;
+
+	assert_non_null(m);
+	assert_non_null(rte_pktmbuf_append(m, 64));
+	memset(rte_pktmbuf_mtod(m, void *), 0, 64);
+	mt = ew_meta(m);
+	memset(mt, 0, sizeof(*mt));
+	mt->flags = EW_META_TXNTP | EW_META_TXLOG;
+	mt->arg = (uint16_t)slot;
+	mt->nh = seq;
+	assert_int_equal(rte_ring_enqueue(d->dp.ctl_tx[1], m), 0);
+}
+
+/* Worker 0 sends what the control thread queued; the frames are dropped
+ * here (no ports in this test). */
+static void
+worker0_sends(void)
+{
+	struct ew_worker *w = rte_zmalloc(NULL, sizeof(*w), RTE_CACHE_LINE_SIZE);
+	unsigned int i, j;
+
+	assert_non_null(w);
+	ew_worker_init(w, &d->dp, 0, &d->dp.stats[rte_lcore_id()]);
+	ew_worker_drain_ctl(w, t);
+	for (i = 0; i < EW_MAX_IFACES; i++)
+		for (j = 0; j < w->tx[i].n; j++)
+			rte_pktmbuf_free(w->tx[i].m[j]);
+	rte_free(w);
+}
+
+/* A probe waits 200 ms in the control-to-worker queue (a busy worker, a
+ * loaded machine), then is answered 20 ms after it left: the round trip
+ * is about 20 ms, from worker 0's transmit time, not 220 ms from the
+ * queue, nor the 1 ms the forged T1 claims. */
+static void
+t_rtt_from_wire(void **state)
+{
+	unsigned int slot = t->tun[0].slot;
+	struct ew_mon *m = new_mon(slot);
+	uint64_t tsc;
+	uint32_t seq;
+
+	seq = ew_mon_sent(m, ew_probe_now_ns(d));
+	sleep_ms(200);
+	queue_probe(slot, seq);
+	worker0_sends();
+	assert_int_equal(ew_dp_probe_tx(&d->dp, slot, seq, &tsc), 0);
+	/* another sequence number, or another tunnel, is not known */
+	assert_int_equal(ew_dp_probe_tx(&d->dp, slot, seq + 1, &tsc), -1);
+	assert_int_equal(ew_dp_probe_tx(&d->dp, slot + 1, seq, &tsc), -1);
+	sleep_ms(20);
+	ew_sp_handle(d->sp, stamp_reply(seq, 1 * MS));
+	assert_int_equal(m->answered, 1);
+	printf("queued 200 ms, answered 20 ms after worker 0 sent it: rtt %.3f ms\n",
+			m->rtt_ns / 1e6);
+	assert_true(m->rtt_ns >= 20 * MS && m->rtt_ns < 200 * MS);
+
+	/* EW_PROBE_TX_DEPTH probes later its entry is another's: the queue
+	 * time is all we have, and the round trip counts from it */
+	seq = ew_mon_sent(m, ew_probe_now_ns(d));
+	sleep_ms(50);
+	queue_probe(slot, seq);
+	queue_probe(slot, seq + EW_PROBE_TX_DEPTH);
+	worker0_sends();
+	assert_int_equal(ew_dp_probe_tx(&d->dp, slot, seq, &tsc), -1);
+	ew_sp_handle(d->sp, stamp_reply(seq, 1 * MS));
+	assert_int_equal(m->answered, 2);
+	assert_true(m->rtt_ns >= 50 * MS && m->rtt_ns < 500 * MS);
+	ew_probe_forget_tunnel(d, slot);
+}
+
 /* A tunnel stops being probed (probe: none) while an RCU reader (the
  * telemetry thread) has its monitor state in hand: the state stays valid
  * until the reader has passed a quiescent state. */
@@ -206,6 +288,7 @@ main(int argc, char **argv)
 	struct ew_diag dg;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_stamp_forged_t1),
+		cmocka_unit_test(t_rtt_from_wire),
 		cmocka_unit_test(t_forget_waits_for_readers),
 	};
 	int rc;
