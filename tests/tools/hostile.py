@@ -12,7 +12,7 @@ telemetry socket, for tests/e2e/hostile_clients.sh and the soak test.
     hostile.py codes HOST PORT       status of GET /metrics, GET /other, POST, DELETE
     hostile.py idle HOST PORT PID N  hold N idle connections; how many accepted
     hostile.py timeout HOST PORT     seconds until an idle connection is closed
-    hostile.py tel-poll PATH SECS    poll every /edgeway/ command for SECS
+    hostile.py tel-poll PATH SECS [CMD]   poll every /edgeway/ command (or CMD)
     hostile.py ctl-churn SOCK SECS   clients closing mid-request, for SECS
     hostile.py http-garbage HOST PORT SECS   garbage at the metrics port, for SECS
 """
@@ -201,12 +201,14 @@ def timeout(host, port):
         print("idle connection closed after %.1f s" % (time.monotonic() - t0))
 
 
-def tel_poll(path, secs):
-    """One telemetry client polling every /edgeway/ command until SECS
-    have passed: how many answers, and how many of them were bad."""
+def tel_poll(path, secs, only=None):
+    """One telemetry client polling every /edgeway/ command (or only ONLY)
+    until SECS have passed: how many answers, and how many were bad."""
     end = time.monotonic() + float(secs)
     cmds = ["/edgeway/tunnels", "/edgeway/classes", "/edgeway/overlays",
             "/edgeway/interfaces", "/edgeway/stats"]
+    if only is not None:
+        cmds = [only]
     s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     s.connect(path)
     info = json.loads(s.recv(16384).decode())
