@@ -6,17 +6,16 @@ telemetry socket, for tests/e2e/hostile_clients.sh and the soak test.
     hostile.py early SOCK N          N clients: a hello request, then close at once
     hostile.py oversized SOCK N      N clients: a 4 GiB length prefix, then close
     hostile.py hello SOCK SECS       one normal request; "served" or "not served"
-    hostile.py http-early HOST PORT N   N clients: 20 pipelined scrapes, then close
+    hostile.py http-early HOST PORT N   N clients: a scrape, then close at once
     hostile.py tel-early PATH N      N telemetry clients: connect (and ask), close
     hostile.py stream HOST PORT PID MAX   stream a request line of up to MAX bytes
     hostile.py codes HOST PORT       status of GET /metrics, GET /other, POST, DELETE
     hostile.py idle HOST PORT PID N  hold N idle connections; how many accepted
     hostile.py timeout HOST PORT     seconds until an idle connection is closed
-    hostile.py tel-poll PATH SECS [CMD]   poll every /edgeway/ command (or CMD)
-    hostile.py ctl-churn SOCK SECS   clients closing mid-request, for SECS
+    hostile.py tel-poll PATH SECS [CMD|all [PAUSE_MS]]   poll /edgeway/ commands
+    hostile.py ctl-churn SOCK SECS [N]   rounds of N clients closing mid-request
     hostile.py http-garbage HOST PORT SECS   garbage at the metrics port, for SECS
 """
-import errno
 import json
 import os
 import random
@@ -201,13 +200,15 @@ def timeout(host, port):
         print("idle connection closed after %.1f s" % (time.monotonic() - t0))
 
 
-def tel_poll(path, secs, only=None):
+def tel_poll(path, secs, only="all", pause_ms="0"):
     """One telemetry client polling every /edgeway/ command (or only ONLY)
-    until SECS have passed: how many answers, and how many were bad."""
+    until SECS have passed, PAUSE_MS between polls: how many answers, and
+    how many were bad."""
     end = time.monotonic() + float(secs)
+    pause = float(pause_ms) / 1000.0
     cmds = ["/edgeway/tunnels", "/edgeway/classes", "/edgeway/overlays",
             "/edgeway/interfaces", "/edgeway/stats"]
-    if only is not None:
+    if only != "all":
         cmds = [only]
     s = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     s.connect(path)
@@ -227,26 +228,32 @@ def tel_poll(path, secs, only=None):
         except (ValueError, OSError):
             bad += 1
             break
+        if pause:
+            time.sleep(pause)
     s.close()
     print("telemetry: %d answers, %d bad" % (ok, bad))
 
 
-def ctl_churn(path, secs):
-    """Clients that connect and leave mid-request (half a frame, a whole
-    request not waited for, nothing at all) until SECS have passed."""
+def ctl_churn(path, secs, n="50"):
+    """Rounds of N clients that connect and leave mid-request (half a
+    frame, a whole request not waited for, nothing at all), until SECS
+    have passed."""
     end = time.monotonic() + float(secs)
-    n = 0
+    rounds = 0
     while time.monotonic() < end:
-        s = unix_conn(path)
-        k = n % 3
-        if k == 0:
-            s.sendall(struct.pack(">I", 100) + b"half")
-        elif k == 1:
-            s.sendall(HELLO)
-        s.close()
-        n += 1
-        time.sleep(0.01)
-    print("control clients closed mid-request:", n)
+        held = []
+        for k in range(int(n)):
+            s = unix_conn(path)
+            if k % 3 == 0:
+                s.sendall(struct.pack(">I", 100) + b"half")
+            elif k % 3 == 1:
+                s.sendall(HELLO)
+            held.append(s)
+        for s in held:
+            s.close()
+        rounds += 1
+        time.sleep(0.2)
+    print("control clients closed mid-request: %d rounds of %s" % (rounds, n))
 
 
 def http_garbage(host, port, secs):
