@@ -66,6 +66,8 @@ send_frame(struct bufferevent *bev, const uint8_t *body, size_t len)
 		bufferevent_write(bev, body, len);
 }
 
+static void on_event(struct bufferevent *bev, short what, void *arg);
+
 /* after an oversized frame: close once the refusal is written */
 static void
 on_drained(struct bufferevent *bev, void *arg)
@@ -102,7 +104,9 @@ on_read(struct bufferevent *bev, void *arg)
 			free(out);
 			bufferevent_disable(bev, EV_READ);
 			evbuffer_drain(in, evbuffer_get_length(in));
-			bufferevent_setcb(bev, NULL, on_drained, NULL, c);
+			/* on_event stays: a peer already gone fails the
+			 * write, and its slot must be freed then too */
+			bufferevent_setcb(bev, NULL, on_drained, on_event, c);
 			return;
 		}
 		if (evbuffer_get_length(in) < 4 + (size_t)len)

@@ -356,6 +356,11 @@ ew_daemon_start(const char *prog, struct ew_config *cfg)
 		ew_config_free(cfg);
 		return NULL;
 	}
+	/* A client of the control socket, the metrics server or DPDK
+	 * telemetry that leaves before its answer is written must cost an
+	 * EPIPE on that one connection, not the process (SIGPIPE's default
+	 * action): ignored process-wide, before EAL starts any thread. */
+	signal(SIGPIPE, SIG_IGN);
 	/* Signals are taken by the event loop; keep DPDK's threads (which
 	 * inherit this mask) from getting them. */
 	sigemptyset(&ss);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * DPDK telemetry: /edgeway/interfaces, /edgeway/tunnels, /edgeway/stats.
- * Callbacks run on DPDK's telemetry thread and take no user argument, so
- * the daemon is reached through one file-local pointer set at start-up.
+ * Callbacks run on DPDK's telemetry threads (one per client) and take no
+ * user argument, so the daemon is reached through one file-local pointer
+ * set at start-up.
  * DPDK 22.11 cannot nest dictionaries, so keys are flattened:
  * "IFACE__COUNTER", "OVERLAY__TUNNEL__COUNTER", "CLASS__COUNTER",
  * "OVERLAY__COUNTER".
@@ -10,6 +11,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 
@@ -21,20 +23,24 @@
 static struct ew_daemon *tel_daemon;
 
 /*
- * The telemetry thread reads the current table generation: it is an RCU
- * reader (id EW_RCU_TELEMETRY), online only inside a callback, so a reload
- * never frees a generation under it.
+ * Telemetry callbacks read the current table generation as an RCU reader
+ * (id EW_RCU_TELEMETRY), online only inside a callback, so a reload never
+ * frees a generation under them. DPDK runs every telemetry client in its
+ * own thread, and a QSBR id is one reader: two clients sharing it would
+ * let the first one's offline mark the second one quiescent, and a reload
+ * would free the tables it is still reading. So the callbacks take
+ * tel_lock around the read: one telemetry reader at a time. Only
+ * telemetry threads ever take it (never a worker, never the control
+ * thread), and the read is short.
  */
+static pthread_mutex_t tel_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static const struct ew_tables *
 tel_enter(void)
 {
-	static bool registered;
 	struct ew_dp *dp = &tel_daemon->dp;
 
-	if (!registered) {
-		rte_rcu_qsbr_thread_register(dp->qs, EW_RCU_TELEMETRY(dp));
-		registered = true;
-	}
+	pthread_mutex_lock(&tel_lock);
 	rte_rcu_qsbr_thread_online(dp->qs, EW_RCU_TELEMETRY(dp));
 	return __atomic_load_n(&dp->tables, __ATOMIC_ACQUIRE);
 }
@@ -45,6 +51,7 @@ tel_leave(void)
 	struct ew_dp *dp = &tel_daemon->dp;
 
 	rte_rcu_qsbr_thread_offline(dp->qs, EW_RCU_TELEMETRY(dp));
+	pthread_mutex_unlock(&tel_lock);
 }
 
 /* DPDK 22.11 accepts only [A-Za-z0-9_] in dictionary keys: anything else
@@ -198,6 +205,8 @@ void
 ew_telemetry_init(struct ew_daemon *d)
 {
 	tel_daemon = d;
+	/* registered once, here, not racily by the first callback */
+	rte_rcu_qsbr_thread_register(d->dp.qs, EW_RCU_TELEMETRY(&d->dp));
 	rte_telemetry_register_cmd("/edgeway/interfaces", tel_interfaces,
 			"Per-interface packet, byte and drop counters.");
 	rte_telemetry_register_cmd("/edgeway/tunnels", tel_tunnels,

@@ -30,6 +30,13 @@ EDGEWAYD=$top/build-asan/control/edgewayd timeout 600 bash tests/e2e/api.sh >"$d
 rc=$?
 t "API e2e test with a sanitized edgewayd ($(grep -c '^PASS' "$dir/api.out") checks)" \
 	bash -c "[ $rc -eq 0 ] && ! grep -q '^FAIL' '$dir/api.out'"
+# hostile clients of the control socket, metrics and telemetry (two
+# telemetry readers and generations published: a use-after-free shows here)
+EDGEWAYD=$top/build-asan/control/edgewayd timeout 600 bash tests/e2e/hostile_clients.sh >"$dir/hostile.out" 2>&1
+rc=$?
+t "hostile-clients e2e test with a sanitized edgewayd ($(grep -c '^PASS' "$dir/hostile.out") checks)" \
+	bash -c "[ $rc -eq 0 ] && ! grep -q '^FAIL' '$dir/hostile.out'"
+[ $rc -eq 0 ] || grep -E '^(FAIL|INFO)' "$dir/hostile.out" | head -30
 reports=$(ls "$dir"/asan.* "$dir"/ubsan.* 2>/dev/null)
 t "no sanitizer reports (memory errors, leaks, undefined behaviour)" [ -z "$reports" ]
 for r in $reports; do head -30 "$r"; done

@@ -9,14 +9,17 @@
 # was sent beyond the forwarded packets is the control thread's own);
 # every lost UDP packet is counted by edgeway or by the lab's kernel (input
 # backlog, receiving socket); RSS grew less than 4 MiB after the first
-# 10 s; the logs hold no error or warning.
+# 10 s; the logs hold no error or warning. Alongside (issue 11), site A
+# has hostile clients all along: rounds of 50 control-socket clients that
+# leave mid-request, two DPDK telemetry clients polling /edgeway/*, and a
+# metrics client streaming garbage; A stays alive and answering.
 set -u
 . "$(dirname "$0")/../lib/lab.sh"
 . "$(dirname "$0")/../lib/topo.sh"
 lab_init
 
 SECS=${EW_SOAK_SECS:-60}
-topo_two_sites_running || exit 1
+TOPO_METRICS=127.0.0.1:9580 topo_two_sites_running || exit 1
 PY=/usr/bin/python3
 js() { $PY -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
 ctl() { "$LAB_TOP/build/control/edgewayctl" -s "$LAB_DIR/$1.sock" "${@:2}"; }
@@ -42,7 +45,8 @@ for f in iperf1 iperf2; do [ -s "$LAB_DIR/$f.pid" ] && LAB_PIDS+=("$(cat "$LAB_D
 # where else a packet can be lost in this lab: the kernel's per-CPU input
 # backlog (veth to the af_packet socket; /proc/net/softnet_stat, all
 # namespaces) and the receiving host's UDP socket buffer
-softnet() { awk '{ s += strtonum("0x" $2) } END { print s + 0 }' /proc/net/softnet_stat; }
+# (column 2, hex; summed in bash: strtonum is gawk's, and awk here may be mawk)
+softnet() { local s=0 x; while read -r _ x _; do s=$((s + 16#$x)); done </proc/net/softnet_stat; echo "$s"; }
 rcvbuf() { ip netns exec "hb$LAB_ID" awk '/^Udp: [0-9]/ { print $6 }' /proc/net/snmp; }
 declare -A r0 p0
 for s in a b; do r0[$s]=$(account $s); p0[$s]=$(punted $s); done
@@ -56,14 +60,41 @@ n=$((SECS * 10 - 20))
 $PY "$LAB_TOP/tests/tools/churn.py" "$LAB_DIR/a.sock" "$n" default gold silver gold to-peer 100 >"$LAB_DIR/churn.out" 2>&1 &
 cpid=$!
 LAB_PIDS+=("$cpid")
+# the hostile clients at A, for as long as the traffic runs
+H="$PY $LAB_TOP/tests/tools/hostile.py"
+TEL=/var/run/dpdk/ew-a-$LAB_ID/dpdk_telemetry.v2
+hsecs=$((SECS - 5))
+$H ctl-churn "$LAB_DIR/a.sock" "$hsecs" 50 >"$LAB_DIR/h-ctl.out" 2>&1 &
+hpids=($!)
+$H tel-poll "$TEL" "$hsecs" all 20 >"$LAB_DIR/h-tel1.out" 2>&1 &
+hpids+=($!)
+$H tel-poll "$TEL" "$hsecs" all 20 >"$LAB_DIR/h-tel2.out" 2>&1 &
+hpids+=($!)
+ip netns exec "ea$LAB_ID" $H http-garbage 127.0.0.1 9580 "$hsecs" >"$LAB_DIR/h-http.out" 2>&1 &
+hpids+=($!)
+LAB_PIDS+=("${hpids[@]}")
 sleep 10
 rss_a0=$(rss "$EW_PID_a"); rss_b0=$(rss "$EW_PID_b")
 wait "$cpid"; crc=$?
 wait "$tpid"; wait "$upid"
+wait "${hpids[@]}"
 sleep 1
 rss_a1=$(rss "$EW_PID_a"); rss_b1=$(rss "$EW_PID_b")
 echo "INFO: churn: $(cat "$LAB_DIR/churn.out")"
 check "$n API changes, one every 100 ms, all accepted" [ "$crc" -eq 0 ]
+hostile=$(cat "$LAB_DIR"/h-ctl.out "$LAB_DIR"/h-tel1.out "$LAB_DIR"/h-tel2.out "$LAB_DIR"/h-http.out)
+echo "$hostile" | sed 's/^/INFO: hostile: /'
+check "50 control clients at a time left mid-request, round after round" \
+	grep -qE '^control clients closed mid-request: [1-9][0-9]* rounds of 50$' <<<"$hostile"
+check "two telemetry clients were answered all along" \
+	[ "$(grep -cE '^telemetry: [1-9][0-9]* answers, 0 bad$' <<<"$hostile")" -eq 2 ]
+check "a metrics client streamed garbage all along" \
+	grep -qE '^garbage connections at the metrics port: [1-9]' <<<"$hostile"
+refused=$(ip netns exec "ea$LAB_ID" curl -sf -m 2 http://127.0.0.1:9580/metrics | grep '^edgeway_metrics_refused_total')
+echo "$refused" | sed 's/^/INFO: /'
+check "A still serves /metrics, and counted the garbage it refused" \
+	grep -qE 'reason="(too_large|malformed)"} [1-9]' <<<"$refused"
+check "A still answers its control socket" [ "$(ctl a --json hello | js 'd["node"]')" = site-a ]
 
 read -r tcp_mb tcp_retr < <($PY -c 'import json,sys
 d = json.load(open(sys.argv[1]))["end"]

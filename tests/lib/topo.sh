@@ -107,6 +107,8 @@ topo_two_sites() {
 # topo_site_config SIDE FILE [CLASSES]: config for edgeway SIDE (a or b) of
 # topo_two_sites: overlay gold (VXLAN 100 over inet) and silver (GRE 200
 # over lte), both routing the other site's LAN; CLASSES is appended as is.
+# With TOPO_METRICS=ADDR:PORT, each edgeway also serves /metrics there (in
+# its own namespace).
 topo_site_config() {
 	local side=$1 file=$2 classes=${3:-}
 	local me=1 peer=2 lan=10.1 rlan=10.2 hi=1 rhi=129 gwi=126
@@ -119,7 +121,7 @@ dataplane:
   workers: 1
   eal: [--no-huge, -m, "512", --no-pci, --file-prefix, ew-$side-$LAB_ID]
   mbufs: 8192
-control: { socket: $LAB_DIR/$side.sock }
+control: { socket: $LAB_DIR/$side.sock${TOPO_METRICS:+, metrics: \"$TOPO_METRICS\"} }
 interfaces:
   - { name: lan0, role: lan, device: "net_af_packet0,iface=lan0", address: $lan.0.1/24 }
   - { name: inet, role: wan, device: "net_af_packet1,iface=inet", address: 198.51.100.$hi/25, gateway: 198.51.100.$gwi }
