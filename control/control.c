@@ -21,6 +21,7 @@ struct ew_ctl;
 struct client {
 	struct ew_ctl *ctl;
 	struct bufferevent *bev;
+	bool held;		/* not read from until its answers drain */
 	struct client *next;
 };
 
@@ -78,6 +79,22 @@ on_drained(struct bufferevent *bev, void *arg)
 		client_free(c);
 }
 
+static void on_read(struct bufferevent *bev, void *arg);
+
+/* A held client's answers are down to EW_CTL_OUT_LOW: read it again, the
+ * requests already buffered first. */
+static void
+on_written(struct bufferevent *bev, void *arg)
+{
+	struct client *c = arg;
+
+	if (!c->held)
+		return;
+	c->held = false;
+	bufferevent_enable(bev, EV_READ);
+	on_read(bev, c);
+}
+
 static void
 on_read(struct bufferevent *bev, void *arg)
 {
@@ -89,6 +106,14 @@ on_read(struct bufferevent *bev, void *arg)
 		size_t outlen = 0;
 		uint32_t len;
 
+		/* answers it does not read are memory it holds: stop
+		 * taking requests until they drain */
+		if (evbuffer_get_length(bufferevent_get_output(bev)) >
+				EW_CTL_OUT_HIGH) {
+			c->held = true;
+			bufferevent_disable(bev, EV_READ);
+			return;
+		}
 		if (evbuffer_get_length(in) < 4)
 			return;
 		evbuffer_copyout(in, hdr, 4);
@@ -154,7 +179,8 @@ on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa,
 	}
 	/* keep a runaway client from buffering without bound */
 	bufferevent_setwatermark(c->bev, EV_READ, 0, EW_CTL_MAX_FRAME + 8);
-	bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
+	bufferevent_setwatermark(c->bev, EV_WRITE, EW_CTL_OUT_LOW, 0);
+	bufferevent_setcb(c->bev, on_read, on_written, on_event, c);
 	bufferevent_enable(c->bev, EV_READ);
 	c->next = ctl->clients;
 	ctl->clients = c;

@@ -9,7 +9,10 @@
  * 0660. Frames are a 4-byte big-endian length and that many bytes (at most
  * EW_CTL_MAX_FRAME); each complete frame is handed to the handler, whose
  * answer is framed back. A bad frame gets an error answer from the handler;
- * an oversized one closes the connection after a REFUSED answer. At
+ * an oversized one closes the connection after a REFUSED answer. A client
+ * that sends requests without reading the answers is not read from while
+ * more than EW_CTL_OUT_HIGH bytes of answers wait for it, until they are
+ * down to EW_CTL_OUT_LOW (its requests wait in the socket). At
  * EW_CTL_MAX_CLIENTS connections the listener pauses (newcomers wait in the
  * backlog) until one leaves.
  */
@@ -21,6 +24,8 @@
 
 #define EW_CTL_MAX_FRAME	(16u << 20)
 #define EW_CTL_MAX_CLIENTS	256
+#define EW_CTL_OUT_HIGH		(1u << 20)
+#define EW_CTL_OUT_LOW		(256u << 10)
 
 /* Handle one request frame; return a malloc'd response frame body (the
  * caller adds the length prefix) in *OUT and *OUTLEN. */

@@ -3,7 +3,8 @@
 # Hostile clients (issue 11, items 1, 4 and 5): edgewayd survives clients of
 # its control socket, metrics server and DPDK telemetry socket that leave
 # early (SIGPIPE), clients that send an oversized frame and leave (their
-# slots are freed), a request line streamed without end at the metrics
+# slots are freed), a client that never reads its answers (not read from
+# while they pile up), a request line streamed without end at the metrics
 # port (cut off, memory bounded), other methods and paths (405, 404), idle
 # connections (a cap, a timeout), and two telemetry clients polling while
 # the API publishes generations (each reader safe on its own). With
@@ -112,6 +113,17 @@ $H oversized "$SOCK" 300 >/dev/null
 out=$($H hello "$SOCK" 15)
 check "after 300 oversized-frame clients a normal client is served ($out)" [ "$out" = served ]
 alive "300 oversized-frame clients"
+
+# 1c. a client that pipelines requests and never reads the answers (each
+# 'show tunnels' answer is ~100 KB here): edgewayd stops reading it while
+# its unread answers are over 1 MiB, instead of buffering them all
+out=$($H no-read "$SOCK" "$EW_PID_a" 2000)
+echo "$out" | sed 's/^/INFO: /'
+grow=$(sed -n 's/.*RSS grew \(-*[0-9]*\) KiB/\1/p' <<<"$out")
+check "a client that never reads its answers: RSS grew less than 16 MiB (${grow:-?} KiB)" \
+	[ "${grow:-99999}" -lt 16384 ]
+check "... and meanwhile another client is served" grep -q "reads nothing: served" <<<"$out"
+alive "a client that never reads its answers"
 
 # 5b. the metrics server: methods, paths, a connection cap, a timeout
 out=$(m codes)

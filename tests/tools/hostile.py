@@ -15,6 +15,8 @@ telemetry socket, for tests/e2e/hostile_clients.sh and the soak test.
     hostile.py tel-poll PATH SECS [CMD|all [PAUSE_MS]]   poll /edgeway/ commands
     hostile.py ctl-churn SOCK SECS [N]   rounds of N clients closing mid-request
     hostile.py http-garbage HOST PORT SECS   garbage at the metrics port, for SECS
+    hostile.py no-read SOCK PID N    N 'show tunnels' pipelined, answers never read;
+                                     RSS growth, and whether another client is served
 """
 import json
 import os
@@ -284,12 +286,35 @@ def http_garbage(host, port, secs):
     print("garbage connections at the metrics port:", n)
 
 
+def no_read(path, pid, n):
+    req = struct.pack(">I", 4) + bytes([0x5a, 0x02, 0x08, 0x02])  # show tunnels
+    before = vmrss(pid)
+    s = unix_conn(path)
+    s.settimeout(3)
+    sent = 0
+    try:
+        for _ in range(int(n)):
+            s.sendall(req)
+            sent += 1
+    except socket.timeout:
+        pass
+    peak = 0
+    for _ in range(20):
+        time.sleep(0.2)
+        peak = max(peak, vmrss(pid) - before)
+    print("no-read client: %d of %s requests sent" % (sent, n))
+    print("while it reads nothing:", end=" ")
+    hello(path, 5)
+    print("RSS grew %d KiB" % peak)
+    s.close()
+
+
 def main():
     cmds = {"early": early, "oversized": oversized, "hello": hello,
             "http-early": http_early, "tel-early": tel_early, "stream": stream,
             "codes": codes, "idle": idle, "timeout": timeout,
             "tel-poll": tel_poll, "ctl-churn": ctl_churn,
-            "http-garbage": http_garbage}
+            "http-garbage": http_garbage, "no-read": no_read}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
