@@ -184,7 +184,7 @@ show_interfaces(struct arena *a, const struct ew_daemon *d,
 		m->tx_bytes = s->port[i].tx_bytes;
 		/* drops before edgeway saw the packet, as the PMD counts them */
 		if (rte_eth_stats_get(t->ports[i].port_id, &es) == 0) {
-			m->rx_missed = es.imissed;
+			m->rx_missed = es.imissed + d->dp.afp_drops[i];
 			m->rx_errors = es.ierrors;
 			m->rx_nombuf = es.rx_nombuf;
 			m->tx_errors = es.oerrors;

@@ -241,8 +241,15 @@ static void
 on_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct loop_ctx *lc = arg;
+	struct ew_dp *dp = &lc->d->dp;
+	unsigned int i;
 
 	ew_sp_tick(lc->d->sp, ew_now_ms());
+	/* af_packet rings full: the PMD does not count these */
+	for (i = 0; i < dp->n_ports; i++)
+		if (dp->afp_n[i] > 0)
+			dp->afp_drops[i] += ew_port_afp_drops(dp->afp_fd[i],
+					dp->afp_n[i]);
 }
 
 /* Monitoring: one round per monitor.interval_ms (re-armed each time, so a
@@ -420,6 +427,8 @@ ew_daemon_start(const char *prog, struct ew_config *cfg)
 		}
 		d->dp.port_id[i] = d->port_ids[i];
 		d->dp.port_mtu[i] = ic->mtu;
+		d->dp.afp_n[i] = ew_port_afp_sockets(ic->device, d->dp.afp_fd[i],
+				EW_MAX_WORKERS);
 		d->n_ports_open++;
 	}
 	snprintf(d->cfg_path, sizeof(d->cfg_path), "%s", cfg->file);

@@ -130,7 +130,8 @@ write_metrics(FILE *f, struct ew_metrics *m)
 		uint64_t pmd = 0;
 
 		if (rte_eth_stats_get(t->ports[i].port_id, &es) == 0)
-			pmd = es.imissed + es.ierrors + es.rx_nombuf + es.oerrors;
+			pmd = es.imissed + es.ierrors + es.rx_nombuf + es.oerrors +
+					d->dp.afp_drops[i];
 		fprintf(f, "edgeway_interface_drops_total{interface=\"%s\"} %" PRIu64 "\n",
 				t->ports[i].name, s->port[i].drops + pmd);
 	}

@@ -111,6 +111,11 @@ struct ew_dp {
 	unsigned int n_ports;
 	uint16_t port_id[EW_MAX_IFACES];
 	uint16_t port_mtu[EW_MAX_IFACES];	/* what its buffers were sized for */
+	/* af_packet ports: the PMD's sockets, and what the kernel dropped at
+	 * their rings (ew_port_afp_drops(), summed by the control thread) */
+	int afp_fd[EW_MAX_IFACES][EW_MAX_WORKERS];
+	unsigned int afp_n[EW_MAX_IFACES];
+	uint64_t afp_drops[EW_MAX_IFACES];
 
 	struct ew_clock clock;		/* TSC -> NTP, fixed at start-up */
 

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <dirent.h>
 #include <errno.h>
+#include <linux/if_packet.h>
 #include <net/if.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -252,4 +255,59 @@ ew_port_close(uint16_t port_id)
 	rte_eth_dev_close(port_id);
 	if (strncmp(name, "net_", 4) == 0)
 		rte_dev_remove(info.device);
+}
+
+unsigned int
+ew_port_afp_sockets(const char *device, int *fds, unsigned int max)
+{
+	const char *ifn = strstr(device, "iface=");
+	char name[IF_NAMESIZE];
+	unsigned int ifindex, n = 0;
+	struct dirent *de;
+	DIR *dir;
+
+	if (strncmp(device, "net_af_packet", 13) != 0 || ifn == NULL)
+		return 0;
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(ifn + 6, ","), ifn + 6);
+	ifindex = if_nametoindex(name);
+	if (ifindex == 0)
+		return 0;
+	dir = opendir("/proc/self/fd");
+	if (dir == NULL)
+		return 0;
+	while (n < max && (de = readdir(dir)) != NULL) {
+		struct sockaddr_ll sll;
+		socklen_t len = sizeof(int);
+		int fd, dom;
+
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		fd = atoi(de->d_name);
+		if (fd == dirfd(dir) ||
+				getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &len) != 0 ||
+				dom != AF_PACKET)
+			continue;
+		len = sizeof(sll);
+		if (getsockname(fd, (struct sockaddr *)&sll, &len) == 0 &&
+				(unsigned int)sll.sll_ifindex == ifindex)
+			fds[n++] = fd;
+	}
+	closedir(dir);
+	return n;
+}
+
+uint64_t
+ew_port_afp_drops(const int *fds, unsigned int n)
+{
+	uint64_t drops = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		struct tpacket_stats st;
+		socklen_t len = sizeof(st);
+
+		if (getsockopt(fds[i], SOL_PACKET, PACKET_STATISTICS, &st, &len) == 0)
+			drops += st.tp_drops;
+	}
+	return drops;
 }

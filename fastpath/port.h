@@ -41,4 +41,16 @@ int ew_port_open(const char *device, unsigned int n_queues, uint16_t mtu,
 		struct rte_ether_addr *mac, char *err, size_t errlen);
 void ew_port_close(uint16_t port_id);
 
+/*
+ * af_packet devices: DPDK 22.11's PMD never reads its sockets' statistics,
+ * so what the kernel drops because a ring is full (the worker was late)
+ * would be counted nowhere. ew_port_afp_sockets() finds the PMD's sockets
+ * of DEVICE's kernel interface in this process (one per queue), up to MAX
+ * into FDS, and returns how many (0 for other devices). ew_port_afp_drops()
+ * returns what they dropped since the last call (reading resets them:
+ * PACKET_STATISTICS). Control thread only; no packet-path cost.
+ */
+unsigned int ew_port_afp_sockets(const char *device, int *fds, unsigned int max);
+uint64_t ew_port_afp_drops(const int *fds, unsigned int n);
+
 #endif /* EW_PORT_H */
