@@ -905,21 +905,22 @@ icmp_probe_send(struct ew_sp *sp, unsigned int txi, uint32_t seq)
 	return 0;
 }
 
-/* Would a packet into tunnel TXI leave now (next hops resolved)? */
-static bool
-tunnel_ready(struct ew_sp *sp, unsigned int txi)
+/* What a packet into tunnel TXI would wait for: 0 nothing (next hops
+ * resolved); 1 ARP; 2 ARP, behind packets already held for it. */
+static int
+tunnel_waiting(struct ew_sp *sp, unsigned int txi)
 {
 	const struct ew_tunnel *tu = &sp->t->tun[txi];
 	const struct nent *e = ent_find(sp, tu->ifx, tu->nh);
 
-	if (e == NULL || e->state != N_REACHABLE)
-		return false;
-	if (tu->encap == EW_ENCAP_VXLAN) {
+	if (e != NULL && e->state == N_REACHABLE) {
+		if (tu->encap != EW_ENCAP_VXLAN)
+			return 0;
 		e = ent_find(sp, EW_SCOPE_OV | tu->id, tu->peer);
-		if (e == NULL || e->state != N_REACHABLE)
-			return false;
+		if (e != NULL && e->state == N_REACHABLE)
+			return 0;
 	}
-	return true;
+	return e != NULL && e->nq > 0 ? 2 : 1;
 }
 
 int
@@ -931,9 +932,13 @@ ew_sp_send_probe(struct ew_sp *sp, unsigned int txi, uint32_t seq,
 	sp->t = __atomic_load_n(&sp->dp->tables, __ATOMIC_ACQUIRE);
 	if (sp->t == NULL || txi >= sp->t->n_tunnels)
 		return -1;
-	rc = tunnel_ready(sp, txi) ? 0 : 1;
+	rc = tunnel_waiting(sp, txi);
 	/* waiting for ARP, one packet is enough (the neighbour's queue is
-	 * short): STAMP, or the one kind asked for */
+	 * short and the data's): STAMP, or the one kind asked for; none
+	 * while packets wait already (a slow peer would see its queue fill
+	 * with our probes, and drops counted as neigh_queue) */
+	if (rc == 2)
+		return 2;
 	if (rc == 1 && kinds == (EW_MON_STAMP | EW_MON_ICMP))
 		kinds = EW_MON_STAMP;
 	if ((kinds & EW_MON_STAMP) && stamp_send(sp, txi, seq) != 0)

@@ -66,8 +66,8 @@ typedef void (*ew_probe_cb)(void *arg, unsigned int slot, uint32_t seq,
 		unsigned int kind, uint64_t rx_ns, uint64_t residence_ns);
 void ew_sp_set_probe_cb(struct ew_sp *sp, ew_probe_cb cb, void *arg);
 /* 0: sent; 1: waits for ARP (its round trip will include the wait; of
- * both kinds, only STAMP is sent then); -1: not sent (no buffer, no such
- * tunnel). */
+ * both kinds, only STAMP is sent then); 2: not sent, as packets already
+ * wait for that ARP; -1: not sent (no buffer, no such tunnel). */
 int ew_sp_send_probe(struct ew_sp *sp, unsigned int txi, uint32_t seq,
 		unsigned int kinds);
 

@@ -14,6 +14,7 @@
  * Answers go through ew_sp_handle() as a worker would punt them.
  */
 
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -244,6 +245,30 @@ t_rtt_from_wire(void **state)
 	ew_probe_forget_tunnel(d, slot);
 }
 
+/* A peer (here the WAN gateway) that does not answer ARP yet, 20 probe
+ * rounds: one probe waits for the answer, the others are not sent, and
+ * nothing is dropped from the neighbour's queue (before: 8 held, 12
+ * dropped as neigh_queue, as a slow far site started). */
+static void
+t_one_probe_waits_for_arp(void **state)
+{
+	struct ew_lcore_stats *st = &d->dp.stats[rte_lcore_id()];
+	uint64_t drops0 = st->drop[EW_DROP_NEIGH_QUEUE];
+	unsigned int i, held = 0, skipped = 0;
+	int rc;
+
+	for (i = 0; i < 20; i++) {
+		rc = ew_sp_send_probe(d->sp, 0, 1000 + i, EW_MON_STAMP | EW_MON_ICMP);
+		held += rc == 1;
+		skipped += rc == 2;
+	}
+	printf("20 probes to an unresolved next hop: %u held, %u not sent, neigh_queue +%" PRIu64 "\n",
+			held, skipped, st->drop[EW_DROP_NEIGH_QUEUE] - drops0);
+	assert_int_equal(st->drop[EW_DROP_NEIGH_QUEUE], drops0);
+	assert_true(held <= 1);
+	assert_int_equal(held + skipped, 20);
+}
+
 /* A tunnel stops being probed (probe: none) while an RCU reader (the
  * telemetry thread) has its monitor state in hand: the state stays valid
  * until the reader has passed a quiescent state. */
@@ -289,6 +314,7 @@ main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_stamp_forged_t1),
 		cmocka_unit_test(t_rtt_from_wire),
+		cmocka_unit_test(t_one_probe_waits_for_arp),
 		cmocka_unit_test(t_forget_waits_for_readers),
 	};
 	int rc;
