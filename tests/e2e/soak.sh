@@ -135,9 +135,13 @@ check "tunnels still up at the end" wait_for 5 \
 
 ew_stop a; check "A exits 0" [ $? -eq 0 ]
 ew_stop b; check "B exits 0" [ $? -eq 0 ]
-# DPDK's start-up notices about hugepages and telemetry are not ours
+# DPDK's start-up notices about hugepages and telemetry are not ours, and
+# the counters printed at exit are not messages: a drop reason's meaning
+# ("... resolution failed") is no error (drops are accounted above; the
+# second site's probes to the first, stopped first, wait for ARP in vain)
 errs=$(cat "$LAB_DIR/a.log" "$LAB_DIR/b.log" | grep -iE 'error|warn|fail|sanitizer' |
-	grep -vE 'hugepages reported|legacy (socket|callbacks)' || true)
+	grep -vE 'hugepages reported|legacy (socket|callbacks)' |
+	grep -vE '^[a-z0-9_]+ +[0-9]+  [a-z]' || true)
 [ -n "$errs" ] && echo "$errs" | head -5 | sed 's/^/INFO: log: /'
 check "no error or warning in either log" [ -z "$errs" ]
 lab_done
