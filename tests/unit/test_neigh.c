@@ -247,7 +247,8 @@ t_bound_and_eviction(void **state)
 int
 main(int argc, char **argv)
 {
-	char prefix[64], err[128];
+	char prefix[64], err[128], cmd[128];
+	int rc;
 	char *eal[] = { argv[0], "--no-huge", "-m", "256", "--no-pci",
 		"--log-level", "*:error", prefix, NULL };
 	static const struct rte_ether_addr macs[2] = {
@@ -287,5 +288,11 @@ main(int argc, char **argv)
 	ew_sp_tables_changed(sp, t);
 	now_ms = ew_now_ms();
 	ew_sp_tick(sp, now_ms);
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	rte_eal_cleanup();
+	/* the DPDK runtime directory of this run's file prefix */
+	snprintf(cmd, sizeof(cmd), "rm -rf /var/run/dpdk/ewneigh-%d", (int)getpid());
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove the DPDK runtime directory\n");
+	return rc;
 }

@@ -349,5 +349,10 @@ main(int argc, char **argv)
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	ew_probe_fini(d);
 	ew_sp_free(d->sp);
+	rte_eal_cleanup();
+	/* the DPDK runtime directory of this run's file prefix */
+	snprintf(err, sizeof(err), "rm -rf /var/run/dpdk/ewprobe-%d", (int)getpid());
+	if (system(err) != 0)
+		fprintf(stderr, "could not remove the DPDK runtime directory\n");
 	return rc;
 }
