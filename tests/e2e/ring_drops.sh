@@ -12,11 +12,7 @@ set -u
 . "$(dirname "$0")/../lib/topo.sh"
 lab_init
 
-topo_peer
-topo_peer_kernel_vxlan
-topo_peer_config vxlan 100 "$LAB_DIR/a.yaml"
-ew_start a ea "$LAB_DIR/a.yaml" || exit 1
-check "overlay up (ping A->B)" wait_for 10 quiet lab_exec ha ping -c 1 -W 1 10.2.0.10
+topo_peer_running
 
 CTL="$LAB_TOP/build/control/edgewayctl -s $LAB_DIR/a.sock"
 # lan0's received and missed packets, and host A's veth transmit count

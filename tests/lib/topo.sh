@@ -197,3 +197,14 @@ topo_two_sites_running() {
 	lab_exec ha ping -c 1 -W 1 10.2.0.10 >/dev/null
 	$ctl set class default overlays gold,silver >/dev/null
 }
+
+# topo_peer_running: topo_peer with a Linux kernel VXLAN site B and
+# edgeway A started on topo_peer_config's VXLAN config; checks that the
+# overlay carries a ping.
+topo_peer_running() {
+	topo_peer
+	topo_peer_kernel_vxlan
+	topo_peer_config vxlan 100 "$LAB_DIR/a.yaml"
+	ew_start a ea "$LAB_DIR/a.yaml" || exit 1
+	check "overlay up (ping A->B)" wait_for 10 quiet lab_exec ha ping -c 1 -W 1 10.2.0.10
+}
