@@ -91,6 +91,7 @@ on_written(struct bufferevent *bev, void *arg)
 	if (!c->held)
 		return;
 	c->held = false;
+	bufferevent_set_timeouts(bev, NULL, NULL);
 	bufferevent_enable(bev, EV_READ);
 	on_read(bev, c);
 }
@@ -110,8 +111,13 @@ on_read(struct bufferevent *bev, void *arg)
 		 * taking requests until they drain */
 		if (evbuffer_get_length(bufferevent_get_output(bev)) >
 				EW_CTL_OUT_HIGH) {
+			struct timeval tv = { EW_CTL_HELD_TIMEOUT_S, 0 };
+
 			c->held = true;
 			bufferevent_disable(bev, EV_READ);
+			/* and one that takes nothing for that long is gone
+			 * (its EOF cannot be seen while it is not read) */
+			bufferevent_set_timeouts(bev, NULL, &tv);
 			return;
 		}
 		if (evbuffer_get_length(in) < 4)
@@ -153,7 +159,7 @@ on_read(struct bufferevent *bev, void *arg)
 static void
 on_event(struct bufferevent *bev, short what, void *arg)
 {
-	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR))
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR | BEV_EVENT_TIMEOUT))
 		client_free(arg);
 }
 

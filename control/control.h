@@ -12,7 +12,8 @@
  * an oversized one closes the connection after a REFUSED answer. A client
  * that sends requests without reading the answers is not read from while
  * more than EW_CTL_OUT_HIGH bytes of answers wait for it, until they are
- * down to EW_CTL_OUT_LOW (its requests wait in the socket). At
+ * down to EW_CTL_OUT_LOW (its requests wait in the socket); one that takes
+ * none of them for EW_CTL_HELD_TIMEOUT_S is closed. At
  * EW_CTL_MAX_CLIENTS connections the listener pauses (newcomers wait in the
  * backlog) until one leaves.
  */
@@ -26,6 +27,7 @@
 #define EW_CTL_MAX_CLIENTS	256
 #define EW_CTL_OUT_HIGH		(1u << 20)
 #define EW_CTL_OUT_LOW		(256u << 10)
+#define EW_CTL_HELD_TIMEOUT_S	30
 
 /* Handle one request frame; return a malloc'd response frame body (the
  * caller adds the length prefix) in *OUT and *OUTLEN. */

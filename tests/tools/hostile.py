@@ -17,6 +17,8 @@ telemetry socket, for tests/e2e/hostile_clients.sh and the soak test.
     hostile.py http-garbage HOST PORT SECS   garbage at the metrics port, for SECS
     hostile.py no-read SOCK PID N    N 'show tunnels' pipelined, answers never read;
                                      RSS growth, and whether another client is served
+    hostile.py no-read-hold SOCK SECS   the same, then wait up to SECS for the
+                                     daemon to close it; "closed after X s"
 """
 import json
 import os
@@ -309,12 +311,38 @@ def no_read(path, pid, n):
     s.close()
 
 
+def no_read_hold(path, secs):
+    req = struct.pack(">I", 4) + bytes([0x5a, 0x02, 0x08, 0x02])  # show tunnels
+    s = unix_conn(path)
+    s.settimeout(2)
+    try:
+        for _ in range(2000):
+            s.sendall(req)
+    except socket.timeout:
+        pass
+    # never read an answer: only look whether the daemon closed its side
+    # (a closed peer shows as EPIPE or a reset on send)
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < float(secs):
+        time.sleep(0.5)
+        try:
+            s.setblocking(False)
+            s.send(req)
+        except BlockingIOError:
+            continue
+        except OSError:
+            print("closed after %.1f s" % (time.monotonic() - t0))
+            return
+    print("not closed after %s s" % secs)
+
+
 def main():
     cmds = {"early": early, "oversized": oversized, "hello": hello,
             "http-early": http_early, "tel-early": tel_early, "stream": stream,
             "codes": codes, "idle": idle, "timeout": timeout,
             "tel-poll": tel_poll, "ctl-churn": ctl_churn,
-            "http-garbage": http_garbage, "no-read": no_read}
+            "http-garbage": http_garbage, "no-read": no_read,
+            "no-read-hold": no_read_hold}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
