@@ -258,8 +258,10 @@ build_local(struct ew_tables *t, const struct ew_config *cfg)
 			addr[k++] = cfg->overlays[i].address.addr;
 		memset(len, 32, n);
 		rc = ew_lpm_build(&t->local, addr, len, val, n);
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			near_add(t, addr[i], 32);
+			t->own16[addr[i] >> 22] |= 1ull << ((addr[i] >> 16) & 63);
+		}
 		for (i = 0; i < t->lan.n; i++)
 			near_add(t, t->lan.e[i].addr,
 					(uint8_t)__builtin_popcount(t->lan.e[i].mask));

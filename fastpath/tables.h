@@ -107,6 +107,7 @@ struct ew_tables {
 	struct ew_lpm local;		/* our addresses, /32 each */
 	uint64_t near[4];		/* bit per first octet: some local address
 					 * or LAN route is in that /8 */
+	uint64_t own16[1024];		/* bit per /16 holding a local address */
 
 	unsigned int n_overlays;
 	struct ew_overlay *ov;
@@ -202,6 +203,25 @@ ew_tables_is_local(const struct ew_tables *t, uint32_t addr)
 	uint32_t v;
 
 	return ew_lpm_lookup(&t->local, addr, &v) == 0;
+}
+
+/*
+ * Is SRC, the source of a packet arriving on LAN port IFX, one of our own
+ * addresses (a spoof)? On the port's own subnet only the port's address
+ * can be (validation keeps every other interface and overlay subnet apart
+ * from it): one compare for the LAN's hosts. Elsewhere a /16 bitmap of our
+ * addresses rules most sources out before the lookup.
+ */
+static inline bool
+ew_tables_src_is_own(const struct ew_tables *t, unsigned int ifx, uint32_t src)
+{
+	const struct ew_port *p = &t->ports[ifx];
+	uint32_t mask = p->plen != 0 ? ~0u << (32 - p->plen) : 0;
+
+	if (((src ^ p->addr) & mask) == 0)
+		return src == p->addr;
+	return ((t->own16[src >> 22] >> ((src >> 16) & 63)) & 1) &&
+			ew_tables_is_local(t, src);
 }
 
 /* id (24 bits) | encap + 1 (2 bits) | WAN interface index (4 bits) */

@@ -342,7 +342,7 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	/* our own address as the source: a spoof that can start loops
 	 * between sites (STAMP reflectors answering each other) */
 	src = rte_be_to_cpu_32(ip->src_addr);
-	if (unlikely(ew_tables_near(t, src) && ew_tables_is_local(t, src))) {
+	if (unlikely(ew_tables_src_is_own(t, ifx, src))) {
 		drop(w, m, ifx, EW_DROP_LAN_SPOOF_SELF);
 		return;
 	}
