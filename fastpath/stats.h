@@ -52,11 +52,12 @@
 	_(STAMP_LOOP, "stamp_loop", "STAMP test packet from port 862 or from our own address: not reflected (loop)") \
 	_(POLICE_ARP, "punt_police_arp", "ARP on a port over its punt rate (per worker and port)") \
 	_(POLICE_LOCAL, "punt_police_local", "packets for our LAN/WAN addresses over their punt rate") \
-	_(POLICE_OVERLAY, "punt_police_overlay", "ARP and packets for us inside tunnels (not probes) over their punt rate") \
-	_(POLICE_PROBE, "punt_police_probe", "probe and STAMP packets from tunnels over their punt rate") \
+	_(POLICE_OVERLAY, "punt_police_overlay", "packets for us inside a tunnel (not probes) over their punt rate (per tunnel)") \
+	_(POLICE_PROBE, "punt_police_probe", "probe and STAMP packets inside a tunnel over their punt rate (per tunnel)") \
 	_(POLICE_NEXTHOP, "punt_police_nexthop", "packets for unresolved next hops over their punt rate") \
 	_(POLICE_ICMP, "punt_police_icmp", "ICMP errors to send over their punt rate (the drop itself is counted too)") \
-	_(POLICE_FRAG, "punt_police_frag", "packets to fragment over their punt rate")
+	_(POLICE_FRAG, "punt_police_frag", "packets to fragment over their punt rate") \
+	_(POLICE_OV_ARP, "punt_police_ov_arp", "ARP inside a tunnel over its punt rate (per tunnel)")
 
 enum ew_drop {
 #define _(sym, name, help) EW_DROP_##sym,

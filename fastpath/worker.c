@@ -75,12 +75,22 @@ punt_flush(struct ew_worker *w)
 }
 
 /* May one more packet of class CL from interface IFX go to the control
- * thread now? GCRA on the burst's TSC: no atomics, no extra rdtsc. */
+ * thread now? GCRA on the burst's TSC: no atomics, no extra rdtsc. The
+ * classes of what comes through a tunnel are kept per tunnel SLOT. */
 static inline bool
-police(struct ew_worker *w, unsigned int cl, unsigned int ifx)
+police(struct ew_worker *w, unsigned int cl, unsigned int ifx, uint16_t slot)
 {
-	uint64_t now = w->rx_tsc, *tat = &w->pol_tat[cl][ifx];
-	uint64_t next = *tat > now ? *tat : now;
+	uint64_t now = w->rx_tsc, *tat, next;
+
+	if (slot < EW_MAX_TUNNELS && cl == EW_POL_OVERLAY)
+		tat = &w->pol_tun[0][slot];
+	else if (slot < EW_MAX_TUNNELS && cl == EW_POL_PROBE)
+		tat = &w->pol_tun[1][slot];
+	else if (slot < EW_MAX_TUNNELS && cl == EW_POL_OV_ARP)
+		tat = &w->pol_tun[2][slot];
+	else
+		tat = &w->pol_tat[cl][ifx];
+	next = *tat > now ? *tat : now;
 
 	if (next - now > w->pol_tol[cl])
 		return false;
@@ -91,7 +101,7 @@ police(struct ew_worker *w, unsigned int cl, unsigned int ifx)
 static const uint8_t punt_class[] = {
 	[EW_PUNT_ARP] = EW_POL_ARP,
 	[EW_PUNT_LOCAL] = EW_POL_LOCAL,
-	[EW_PUNT_OV_ARP] = EW_POL_OVERLAY,
+	[EW_PUNT_OV_ARP] = EW_POL_OV_ARP,
 	[EW_PUNT_OV_LOCAL] = EW_POL_OVERLAY,
 	[EW_PUNT_NH_TUN] = EW_POL_NEXTHOP,
 	[EW_PUNT_NH_PORT] = EW_POL_NEXTHOP,
@@ -109,7 +119,7 @@ punt_as(struct ew_worker *w, struct rte_mbuf *m, unsigned int cl,
 {
 	struct ew_meta *mt;
 
-	if (unlikely(!police(w, cl, ifx))) {
+	if (unlikely(!police(w, cl, ifx, tx))) {
 		w->st->drop[EW_DROP_POLICE_ARP + cl]++;
 		/* an ICMP error's packet is already counted as dropped */
 		if (reason != EW_PUNT_ICMP_ERR)
@@ -687,8 +697,8 @@ ew_worker_init(struct ew_worker *w, struct ew_dp *dp, unsigned int idx,
 	uint64_t hz = rte_get_tsc_hz();
 	unsigned int i;
 
-	RTE_BUILD_BUG_ON(EW_DROP_POLICE_FRAG - EW_DROP_POLICE_ARP !=
-			EW_POL_FRAG - EW_POL_ARP);
+	RTE_BUILD_BUG_ON(EW_DROP_POLICE_OV_ARP - EW_DROP_POLICE_ARP !=
+			EW_POL_OV_ARP - EW_POL_ARP);
 	memset(w, 0, sizeof(*w));
 	w->dp = dp;
 	w->idx = idx;

@@ -18,24 +18,29 @@ struct ew_txbuf {
 };
 
 /*
- * Punt policing: a token bucket per class, per arrival (or, for next hops,
- * output) interface, per worker, on the TSC, so that a flood of one kind
- * (pings at the WAN address, TTL 1 from the LAN) costs only itself and
- * the punt ring keeps room for ARP and probe answers. Rates in packets
- * per second and bursts; what is over is dropped as punt_police_<class>.
+ * Punt policing: a token bucket per class and per worker, on the TSC, so
+ * that a flood of one kind (pings at the WAN address, TTL 1 from the LAN)
+ * costs only itself and the punt ring keeps room for ARP and probe
+ * answers. What arrives on a port is policed per arrival (or, for next
+ * hops, output) port; what arrives inside a tunnel (its ARP, packets for
+ * our overlay address, probes) per tunnel, so that a flood through one
+ * tunnel cannot starve the probes or ARP of the others on the same WAN.
+ * Rates in packets per second and bursts; what is over is dropped as
+ * punt_police_<class>.
  */
 enum ew_police {
 	EW_POL_ARP,		/* ARP on a port */
 	EW_POL_LOCAL,		/* for our LAN/WAN addresses */
-	EW_POL_OVERLAY,		/* ARP and for us inside a tunnel, not probes */
-	EW_POL_PROBE,		/* ICMP probes and STAMP inside a tunnel */
+	EW_POL_OVERLAY,		/* for us inside a tunnel, not probes (per tunnel) */
+	EW_POL_PROBE,		/* ICMP probes and STAMP inside a tunnel (per tunnel) */
 	EW_POL_NEXTHOP,		/* waiting for ARP */
 	EW_POL_ICMP,		/* ICMP errors to send */
 	EW_POL_FRAG,		/* to fragment */
+	EW_POL_OV_ARP,		/* ARP inside a tunnel (per tunnel) */
 	EW_POL_MAX
 };
-#define EW_POL_RATES { 1000, 1000, 1000, 20000, 5000, 200, 20000 }
-#define EW_POL_BURSTS { 128, 128, 128, 256, 256, 64, 256 }
+#define EW_POL_RATES { 1000, 1000, 1000, 2000, 5000, 200, 20000, 100 }
+#define EW_POL_BURSTS { 128, 128, 128, 64, 256, 64, 256, 16 }
 
 struct ew_worker {
 	struct ew_dp *dp;
@@ -56,6 +61,8 @@ struct ew_worker {
 	 * and interface the theoretical arrival time of the next packet */
 	uint64_t pol_cost[EW_POL_MAX], pol_tol[EW_POL_MAX];
 	uint64_t pol_tat[EW_POL_MAX][EW_MAX_IFACES];
+	/* the per-tunnel classes, by tunnel slot: OVERLAY, PROBE, OV_ARP */
+	uint64_t pol_tun[3][EW_MAX_TUNNELS];
 } __rte_cache_aligned;
 
 void ew_worker_init(struct ew_worker *w, struct ew_dp *dp, unsigned int idx,

@@ -40,7 +40,9 @@
 #include "fastpath/worker.h"
 
 /* lan0 (ifx 0) is a /16 with a LAN route via 10.1.0.254; inet (ifx 1)
- * carries a VXLAN tunnel to an on-link remote, gateway .254. */
+ * carries a VXLAN tunnel to an on-link remote, gateway .254, and a second
+ * one to another remote (.3), resolved statically and not probed: it
+ * sends and asks nothing. */
 static const char cfg_text[] =
 	"node: { name: hz }\n"
 	"interfaces:\n"
@@ -49,10 +51,13 @@ static const char cfg_text[] =
 	"    device: net_null0\n"
 	"    address: 10.1.0.1/16\n"
 	"    routes: [{ prefix: 10.50.0.0/16, via: 10.1.0.254 }]\n"
-	"  - { name: inet, role: wan, device: net_null1, address: 198.51.100.1/24, gateway: 198.51.100.254 }\n"
+	"  - { name: inet, role: wan, device: net_null1, address: 198.51.100.1/24, gateway: 198.51.100.254,\n"
+	"      neighbors: [{ address: 198.51.100.3, mac: \"02:33:00:00:00:03\" }] }\n"
 	"overlays:\n"
 	"  - name: gold\n    id: 100\n    encap: vxlan\n    address: 169.254.100.1/24\n"
-	"    tunnels: [{ name: to-b, wan: inet, remote: 198.51.100.2, peer: 169.254.100.2 }]\n"
+	"    tunnels: [{ name: to-b, wan: inet, remote: 198.51.100.2, peer: 169.254.100.2 },\n"
+	"              { name: to-c, wan: inet, remote: 198.51.100.3, peer: 169.254.100.3,\n"
+	"                peer_mac: \"02:33:00:00:01:03\", probe: none }]\n"
 	"    routes: [{ prefix: 10.2.0.0/16, via: to-b }]\n";
 
 #define LAN_IP		0x0a010001u	/* 10.1.0.1 */
@@ -250,8 +255,17 @@ eth(struct rte_mbuf *m, unsigned int ifx, const struct rte_ether_addr *src)
 
 /* Wrap inner IPv4 M in Ethernet/IPv4/UDP/VXLAN from the tunnel's remote:
  * a frame as it arrives on inet. */
+static struct rte_mbuf *vxlan_from(struct rte_mbuf *m, uint32_t remote);
+
 static struct rte_mbuf *
 vxlan(struct rte_mbuf *m)
+{
+	return vxlan_from(m, REMOTE);
+}
+
+/* The same from another tunnel's REMOTE. */
+static struct rte_mbuf *
+vxlan_from(struct rte_mbuf *m, uint32_t remote)
 {
 	uint16_t inner = (uint16_t)(rte_pktmbuf_pkt_len(m) + RTE_ETHER_HDR_LEN);
 	struct rte_ether_hdr *ie;
@@ -286,7 +300,7 @@ vxlan(struct rte_mbuf *m)
 	ip->total_length = rte_cpu_to_be_16((uint16_t)(inner + 16 + 20));
 	ip->time_to_live = 64;
 	ip->next_proto_id = IPPROTO_UDP;
-	ip->src_addr = rte_cpu_to_be_32(REMOTE);
+	ip->src_addr = rte_cpu_to_be_32(remote);
 	ip->dst_addr = rte_cpu_to_be_32(WAN_IP);
 	ip->hdr_checksum = 0;
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
@@ -646,6 +660,69 @@ t_punt_policed(void **state)
 	assert_true(drops("punt_police_local") > pol + 2048);
 }
 
+#define REMOTE_C	0xc6336403u	/* 198.51.100.3, tunnel to-c */
+#define OV_PEER_C	0xa9fe6403u	/* 169.254.100.3 */
+
+/* A burst of N packets INNER() through tunnel to-c, never drained. */
+static void
+flood_c(uint16_t sport, uint16_t dport, uint8_t proto, unsigned int n)
+{
+	struct rte_mbuf *b[EW_BURST];
+	unsigned int i, k;
+
+	for (i = 0; i < n; i += EW_BURST) {
+		for (k = 0; k < EW_BURST; k++)
+			b[k] = vxlan_from(ip4(OV_PEER_C, OV_IP, proto, sport, dport,
+					EW_STAMP_LEN, 255), REMOTE_C);
+		ew_worker_rx(w, t, 1, b, EW_BURST);
+		ew_worker_flush(w, t);
+	}
+}
+
+/* A flood through one tunnel (to-c: STAMP tests, or pings at our overlay
+ * address from the far site's LAN) costs only that tunnel: the answers to
+ * our probes and the ARP of another tunnel on the same WAN (to-b) still
+ * reach the control thread. */
+static void
+t_punt_policed_per_tunnel(void **state)
+{
+	uint64_t hz = rte_get_tsc_hz();
+	struct rte_ether_hdr *ie;
+	struct rte_mbuf *m;
+	int64_t probe0, probe1, ov0;
+
+	(void)state;
+	resolve_all();
+	w->rx_tsc = 2000 * hz;
+	probe0 = drops("punt_police_probe");
+	flood_c(EW_STAMP_SENDER_PORT, EW_STAMP_PORT, IPPROTO_UDP, 4096);
+	printf("4096 STAMP tests through to-c: %u punted, punt_police_probe +%lld\n",
+			ring_count(), (long long)(drops("punt_police_probe") - probe0));
+	probe1 = drops("punt_police_probe");
+	assert_true(probe1 - probe0 > 2048);
+	m = probe_answer();		/* through to-b */
+	ew_worker_rx(w, t, 1, &m, 1);
+	ew_worker_flush(w, t);
+	assert_int_equal(drops("punt_police_probe"), probe1);
+	assert_true(last_punt_is(EW_PUNT_OV_LOCAL));
+
+	/* pings at our overlay address through to-c: to-b's ARP passes */
+	ov0 = drops("punt_police_overlay");
+	flood_c(7, 0, IPPROTO_ICMP, 4096);
+	assert_true(drops("punt_police_overlay") - ov0 > 2048);
+	/* the peer's ARP reply inside to-b: the inner frame's Ethernet
+	 * header as vxlan() writes it, made an ARP one */
+	m = arp(RTE_ARP_OP_REPLY, &mac_peer, OV_PEER, OV_IP, 1);
+	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
+	m = vxlan(m);
+	ie = rte_pktmbuf_mtod_offset(m, struct rte_ether_hdr *,
+			RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr) + 8 + 8);
+	ie->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
+	ew_worker_rx(w, t, 1, &m, 1);
+	ew_worker_flush(w, t);
+	assert_true(last_punt_is(EW_PUNT_OV_ARP));
+}
+
 /* ---- item 9: replies by the arrival interface ---- */
 
 static void
@@ -694,6 +771,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(t_overlay_arp_paced, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_pinned_never_evicted, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_punt_policed, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_punt_policed_per_tunnel, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_echo_reply_by_arrival, setup, teardown),
 	};
 	char cmd[128];
