@@ -43,6 +43,7 @@ struct nent {
 };
 
 #define NHASH_SIZE (EW_NEIGH_MAX * 2)	/* chain heads, a power of 2 */
+#define EW_NEIGH_EVICT_SAMPLE	64	/* entries looked at per eviction */
 
 struct ew_sp {
 	struct ew_dp *dp;
@@ -58,6 +59,7 @@ struct ew_sp {
 	unsigned int n_held;		/* packets held for ARP, all entries */
 	unsigned int held_max;		/* min(EW_NEIGH_HOLD_MAX, mbufs / 16) */
 	unsigned int n_ent;		/* entries ever used (ent[0..n_ent)) */
+	unsigned int hand;		/* where eviction looks next (full table) */
 	int32_t free_head;		/* released entries, by next */
 	int32_t head[NHASH_SIZE];	/* (scope, ip) -> first entry, by next */
 	struct nent ent[EW_NEIGH_MAX];
@@ -185,18 +187,33 @@ ent_new(struct ew_sp *sp, uint32_t scope, uint32_t ip)
 	uint32_t h;
 
 	if (sp->free_head < 0 && sp->n_ent == EW_NEIGH_MAX) {
-		/* full: evict the oldest unpinned resolved entry */
+		/* full: evict the oldest of the next EW_NEIGH_EVICT_SAMPLE
+		 * evictable entries (not pinned, not static, holding nothing)
+		 * from the clock hand, which then stands after the victim.
+		 * Bounded work per new neighbour: a sweep of a big subnet
+		 * must not make the control thread scan the whole table for
+		 * every address. Entries are taken in the order they came,
+		 * so the hand meets the oldest first. */
 		uint64_t oldest = UINT64_MAX;
+		unsigned int seen = 0, k, x;
 
-		for (i = 0; i < sp->n_ent; i++)
-			if (!sp->ent[i].pinned && !sp->ent[i].fixed &&
-					sp->ent[i].nq == 0 &&
-					sp->ent[i].confirmed_ms < oldest) {
-				oldest = sp->ent[i].confirmed_ms;
-				e = &sp->ent[i];
+		for (k = 0; k < sp->n_ent && seen < EW_NEIGH_EVICT_SAMPLE; k++) {
+			struct nent *c;
+
+			x = (sp->hand + k) % sp->n_ent;
+			c = &sp->ent[x];
+			if (c->pinned || c->fixed || c->nq != 0)
+				continue;
+			seen++;
+			if (c->confirmed_ms < oldest) {
+				oldest = c->confirmed_ms;
+				e = c;
+				i = x;
 			}
+		}
 		if (e == NULL)
 			return NULL;
+		sp->hand = (i + 1) % sp->n_ent;
 		ew_neigh_del(sp->dp->neigh, e->scope, e->ip);
 		sp->l2_dirty = true;
 		ent_release(sp, e);
