@@ -333,6 +333,7 @@ teardown(struct ew_daemon *d)
 	struct ew_tables *t = d->dp.tables;
 	unsigned int i;
 
+	ew_telemetry_close();
 	for (i = 0; i < d->n_ports_open; i++)
 		ew_port_close(d->dp.port_id[i]);
 	ew_probe_fini(d);

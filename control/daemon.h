@@ -70,6 +70,9 @@ void ew_show_neighbours(const struct ew_daemon *d, FILE *f);
 
 /* DPDK telemetry commands under /edgeway/. */
 void ew_telemetry_init(struct ew_daemon *d);
+/* Before teardown: telemetry clients are refused from now on, and none is
+ * reading when it returns. */
+void ew_telemetry_close(void);
 
 /* Prometheus GET /metrics on ADDR ("a.b.c.d:port"). */
 struct ew_metrics *ew_metrics_open(struct event_base *base, struct ew_daemon *d,

@@ -31,28 +31,11 @@ static struct ew_daemon *tel_daemon;
  * would free the tables it is still reading. So the callbacks take
  * tel_lock around the read: one telemetry reader at a time. Only
  * telemetry threads ever take it (never a worker, never the control
- * thread), and the read is short.
+ * thread), and the read is short. The lock also guards tel_daemon: at
+ * shutdown ew_telemetry_close() clears it before anything is freed, and
+ * a client asking then is refused.
  */
 static pthread_mutex_t tel_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static const struct ew_tables *
-tel_enter(void)
-{
-	struct ew_dp *dp = &tel_daemon->dp;
-
-	pthread_mutex_lock(&tel_lock);
-	rte_rcu_qsbr_thread_online(dp->qs, EW_RCU_TELEMETRY(dp));
-	return __atomic_load_n(&dp->tables, __ATOMIC_ACQUIRE);
-}
-
-static void
-tel_leave(void)
-{
-	struct ew_dp *dp = &tel_daemon->dp;
-
-	rte_rcu_qsbr_thread_offline(dp->qs, EW_RCU_TELEMETRY(dp));
-	pthread_mutex_unlock(&tel_lock);
-}
 
 /* DPDK 22.11 accepts only [A-Za-z0-9_] in dictionary keys: anything else
  * in our names becomes '_' and the parts are joined with "__". */
@@ -81,13 +64,25 @@ typedef void (*tel_fill)(const struct ew_tables *t, const struct ew_lcore_stats 
 static int
 tel_run(struct rte_tel_data *d, tel_fill fill)
 {
-	struct ew_lcore_stats *s = ew_dp_stats_snapshot(&tel_daemon->dp);
+	struct ew_lcore_stats *s;
+	struct ew_dp *dp;
 
-	if (s == NULL)
+	pthread_mutex_lock(&tel_lock);
+	if (tel_daemon == NULL) {	/* stopping */
+		pthread_mutex_unlock(&tel_lock);
 		return -1;
+	}
+	dp = &tel_daemon->dp;
+	s = ew_dp_stats_snapshot(dp);
+	if (s == NULL) {
+		pthread_mutex_unlock(&tel_lock);
+		return -1;
+	}
 	rte_tel_data_start_dict(d);
-	fill(tel_enter(), s, d);
-	tel_leave();
+	rte_rcu_qsbr_thread_online(dp->qs, EW_RCU_TELEMETRY(dp));
+	fill(__atomic_load_n(&dp->tables, __ATOMIC_ACQUIRE), s, d);
+	rte_rcu_qsbr_thread_offline(dp->qs, EW_RCU_TELEMETRY(dp));
+	pthread_mutex_unlock(&tel_lock);
 	free(s);
 	return 0;
 }
@@ -202,9 +197,19 @@ TEL_CMD(overlays)
 TEL_CMD(stats)
 
 void
+ew_telemetry_close(void)
+{
+	pthread_mutex_lock(&tel_lock);
+	tel_daemon = NULL;
+	pthread_mutex_unlock(&tel_lock);
+}
+
+void
 ew_telemetry_init(struct ew_daemon *d)
 {
+	pthread_mutex_lock(&tel_lock);
 	tel_daemon = d;
+	pthread_mutex_unlock(&tel_lock);
 	/* registered once, here, not racily by the first callback */
 	rte_rcu_qsbr_thread_register(d->dp.qs, EW_RCU_TELEMETRY(&d->dp));
 	rte_telemetry_register_cmd("/edgeway/interfaces", tel_interfaces,
