@@ -110,12 +110,13 @@ static const uint8_t punt_class[] = {
 	[EW_PUNT_FRAG_PORT] = EW_POL_FRAG,
 };
 
-/* Hand M to the control thread as a punt of REASON, policed as class CL.
- * Returns false when it was policed (freed and counted). */
+/* Hand M, which arrived on port IN, to the control thread as a punt of
+ * REASON about port IFX, policed as class CL. Returns false when it was
+ * policed (freed, and counted as a drop of IN). */
 static bool
-punt_as(struct ew_worker *w, struct rte_mbuf *m, unsigned int cl,
-		uint8_t reason, unsigned int ifx, uint16_t tx, uint16_t arg,
-		uint32_t nh)
+punt_in(struct ew_worker *w, struct rte_mbuf *m, unsigned int cl,
+		uint8_t reason, unsigned int ifx, unsigned int in, uint16_t tx,
+		uint16_t arg, uint32_t nh)
 {
 	struct ew_meta *mt;
 
@@ -123,7 +124,7 @@ punt_as(struct ew_worker *w, struct rte_mbuf *m, unsigned int cl,
 		w->st->drop[EW_DROP_POLICE_ARP + cl]++;
 		/* an ICMP error's packet is already counted as dropped */
 		if (reason != EW_PUNT_ICMP_ERR)
-			w->st->port[ifx].drops++;
+			w->st->port[in].drops++;
 		rte_pktmbuf_free(m);
 		return false;
 	}
@@ -141,6 +142,14 @@ punt_as(struct ew_worker *w, struct rte_mbuf *m, unsigned int cl,
 		punt_flush(w);
 	w->punt[w->n_punt++] = m;
 	return true;
+}
+
+static bool
+punt_as(struct ew_worker *w, struct rte_mbuf *m, unsigned int cl,
+		uint8_t reason, unsigned int ifx, uint16_t tx, uint16_t arg,
+		uint32_t nh)
+{
+	return punt_in(w, m, cl, reason, ifx, ifx, tx, arg, nh);
 }
 
 static bool
@@ -309,14 +318,16 @@ lan_out(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 			return;
 		}
 		ew_ip_ttl_dec(ip);
-		punt(w, m, EW_PUNT_FRAG_PORT, out, EW_TX_NONE, 0, nh);
+		punt_in(w, m, EW_POL_FRAG, EW_PUNT_FRAG_PORT, out, in_ifx,
+				EW_TX_NONE, 0, nh);
 		return;
 	}
 	ew_ip_ttl_dec(ip);
 	if (likely(l2 & EW_L2_VALID)) {
 		ew_l2_mac(l2, &mac);	/* a route's via, resolved */
 	} else if (unlikely(ew_neigh_get(w->dp->neigh, out, nh, &mac) != 0)) {
-		punt(w, m, EW_PUNT_NH_PORT, out, EW_TX_NONE, 0, nh);
+		punt_in(w, m, EW_POL_NEXTHOP, EW_PUNT_NH_PORT, out, in_ifx,
+				EW_TX_NONE, 0, nh);
 		return;
 	}
 	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);

@@ -11,6 +11,7 @@
  * generation and slow path. Counters are looked up by their names.
  */
 
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -723,6 +724,38 @@ t_punt_policed_per_tunnel(void **state)
 	assert_true(last_punt_is(EW_PUNT_OV_ARP));
 }
 
+/* Packets from the tunnel for unresolved LAN hosts, over the next-hop
+ * punt rate: what is policed is a drop of the port they arrived on (inet),
+ * so that per interface rx = forwarded + drops + punted still holds. */
+static void
+t_policed_counted_on_arrival(void **state)
+{
+	uint64_t lan0, inet0, pol0;
+	struct rte_mbuf *b[EW_BURST];
+	unsigned int i, k;
+
+	(void)state;
+	resolve_all();
+	w->rx_tsc = 3000 * rte_get_tsc_hz();
+	lan0 = w->st->port[0].drops;
+	inet0 = w->st->port[1].drops;
+	pol0 = drops("punt_police_nexthop");
+	for (i = 0; i < 1024; i += EW_BURST) {
+		for (k = 0; k < EW_BURST; k++)
+			b[k] = vxlan(ip4(0x0a020010, 0x0a010500 + i + k, IPPROTO_UDP,
+					1, 2, 10, 63));
+		ew_worker_rx(w, t, 1, b, EW_BURST);
+		ew_worker_flush(w, t);
+	}
+	printf("policed %lld; drops: lan0 +%" PRIu64 ", inet +%" PRIu64 "\n",
+			(long long)(drops("punt_police_nexthop") - pol0),
+			w->st->port[0].drops - lan0, w->st->port[1].drops - inet0);
+	assert_true(drops("punt_police_nexthop") - pol0 > 0);
+	assert_int_equal(w->st->port[0].drops, lan0);
+	assert_int_equal(w->st->port[1].drops - inet0,
+			(uint64_t)(drops("punt_police_nexthop") - pol0));
+}
+
 /* ---- item 9: replies by the arrival interface ---- */
 
 static void
@@ -772,6 +805,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(t_pinned_never_evicted, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_punt_policed, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_punt_policed_per_tunnel, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_policed_counted_on_arrival, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_echo_reply_by_arrival, setup, teardown),
 	};
 	char cmd[128];
