@@ -74,6 +74,19 @@ dev_max_mtu(const struct rte_eth_dev_info *info)
 	return RTE_MIN(info->max_rx_pktlen - overhead, (uint32_t)info->max_mtu);
 }
 
+/* The kernel interface of af_packet device DEVICE ("...,iface=NAME,...")
+ * into NAME (SIZE bytes): 0, or -1 for another device or no iface=. */
+static int
+afp_iface(const char *device, char *name, size_t size)
+{
+	const char *ifn = strstr(device, "iface=");
+
+	if (strncmp(device, "net_af_packet", 13) != 0 || ifn == NULL)
+		return -1;
+	snprintf(name, size, "%.*s", (int)strcspn(ifn + 6, ","), ifn + 6);
+	return 0;
+}
+
 /*
  * An af_packet port receives what its kernel interface lets through. DPDK
  * 22.11's PMD claims 1518-byte frames at most, so ethdev refuses it any MTU
@@ -83,15 +96,12 @@ dev_max_mtu(const struct rte_eth_dev_info *info)
 static int
 afp_kernel_mtu(const char *device, uint16_t mtu, char *err, size_t errlen)
 {
-	const char *ifn = strstr(device, "iface=");
 	struct ifreq ifr;
 	int s, rc;
 
-	if (ifn == NULL)
-		return 0;
 	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%.*s",
-			(int)strcspn(ifn + 6, ","), ifn + 6);
+	if (afp_iface(device, ifr.ifr_name, sizeof(ifr.ifr_name)) != 0)
+		return 0;
 	s = socket(AF_INET, SOCK_DGRAM, 0);
 	if (s < 0) {
 		snprintf(err, errlen, "device '%s': cannot set the MTU of %s: %s",
@@ -260,15 +270,13 @@ ew_port_close(uint16_t port_id)
 unsigned int
 ew_port_afp_sockets(const char *device, int *fds, unsigned int max)
 {
-	const char *ifn = strstr(device, "iface=");
 	char name[IF_NAMESIZE];
 	unsigned int ifindex, n = 0;
 	struct dirent *de;
 	DIR *dir;
 
-	if (strncmp(device, "net_af_packet", 13) != 0 || ifn == NULL)
+	if (afp_iface(device, name, sizeof(name)) != 0)
 		return 0;
-	snprintf(name, sizeof(name), "%.*s", (int)strcspn(ifn + 6, ","), ifn + 6);
 	ifindex = if_nametoindex(name);
 	if (ifindex == 0)
 		return 0;
