@@ -699,9 +699,9 @@ ip_finish(struct rte_ipv4_hdr *ip)
 	ip->hdr_checksum = rte_ipv4_cksum(ip);
 }
 
-/* The answer to one of our probes: payload = TX TSC, slot, seq, magic.
- * The TSC comes back from the far end: not used, the monitor times the
- * probe from its own send time of SEQ. */
+/* The answer to one of our probes: payload = 8 zero bytes, slot, seq,
+ * magic. The monitor times it from when worker 0 sent SEQ, nothing the
+ * far end echoes. */
 static void
 probe_answer(struct ew_sp *sp, struct rte_mbuf *m, const uint8_t *pl,
 		uint16_t txi)
@@ -910,13 +910,12 @@ icmp_probe_send(struct ew_sp *sp, unsigned int txi, uint32_t seq)
 	ic->icmp_type = RTE_IP_ICMP_ECHO_REQUEST;
 	ic->icmp_ident = rte_cpu_to_be_16(EW_PROBE_ID);
 	ic->icmp_seq_nb = rte_cpu_to_be_16((uint16_t)seq);
-	pl = (uint8_t *)(ic + 1);	/* TSC (worker 0 fills it), slot, seq, magic */
+	pl = (uint8_t *)(ic + 1);	/* 8 zero bytes, slot, seq, magic */
 	slot = tu->slot;
 	memcpy(pl + 8, &slot, 2);
 	memcpy(pl + 10, &seq, 4);
 	memcpy(pl + 14, &magic, 2);
 	ic->icmp_cksum = (uint16_t)~rte_raw_cksum(ic, sizeof(*ic) + EW_PROBE_TAIL);
-	ew_meta(m)->flags = EW_META_TXSTAMP;
 	probe_meta(m, slot, seq);
 	out_tunnel(sp, m, txi, 0);
 	return 0;

@@ -56,11 +56,11 @@ uint64_t ew_now_ms(void);
 
 /* Probes: STAMP and/or ICMP echo (KINDS: EW_MON_STAMP, EW_MON_ICMP bits)
  * from the overlay address to tunnel TXI's peer, inside the tunnel,
- * stamped by worker 0 on its way out. Answers go to the callback with
- * their kind, the receiving worker's timestamp (ns, dp->clock) and, for
- * STAMP, the time the reflector says it held the probe (T3 - T2). The
- * round trip is the caller's to compute from its own send time: the
- * timestamps the far end echoes back (T1, the ICMP payload's TSC) are not
+ * noted by worker 0 on its way out (dp->probe_tx; STAMP's T1 written).
+ * Answers go to the callback with their kind, the receiving worker's
+ * timestamp (ns, dp->clock) and, for STAMP, the time the reflector says
+ * it held the probe (T3 - T2). The round trip is the caller's to compute
+ * from its own send time: the T1 the far end echoes back is not
  * trusted. */
 typedef void (*ew_probe_cb)(void *arg, unsigned int slot, uint32_t seq,
 		unsigned int kind, uint64_t rx_ns, uint64_t residence_ns);

@@ -58,13 +58,11 @@ struct ew_meta {
 	uint64_t tsc;		/* punts: when the worker received the burst */
 };
 
-/* A probe: worker 0 writes the TSC into the 8 bytes EW_PROBE_TAIL bytes
- * from the frame's end, just before transmitting, and fixes the ICMP
- * checksum EW_PROBE_CKSUM_TAIL bytes from the end. */
-#define EW_META_TXSTAMP		0x01
+/* An ICMP probe: identifier EW_PROBE_ID, an EW_PROBE_TAIL-byte payload
+ * (8 bytes zero, tunnel slot, sequence number, EW_PROBE_ID). When it left
+ * is noted by worker 0 (EW_META_TXLOG), not carried in it. */
 #define EW_PROBE_ID		0x4557	/* "EW": ICMP identifier of probes */
 #define EW_PROBE_TAIL		16
-#define EW_PROBE_CKSUM_TAIL	(16 + 8 - 2)
 /* A STAMP packet (44-byte payload, UDP checksum 0): worker 0 writes the NTP
  * transmit timestamp EW_STAMP_TS_TAIL bytes from the end. */
 #define EW_META_TXNTP		0x02

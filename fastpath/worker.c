@@ -80,14 +80,16 @@ punt_flush(struct ew_worker *w)
 static inline bool
 police(struct ew_worker *w, unsigned int cl, unsigned int ifx, uint16_t slot)
 {
+	/* the row of w->pol_tun of a per-tunnel class, -1 for the others */
+	static const int8_t tun_row[EW_POL_MAX] = {
+		[EW_POL_ARP] = -1, [EW_POL_LOCAL] = -1, [EW_POL_NEXTHOP] = -1,
+		[EW_POL_ICMP] = -1, [EW_POL_FRAG] = -1,
+		[EW_POL_OVERLAY] = 0, [EW_POL_PROBE] = 1, [EW_POL_OV_ARP] = 2,
+	};
 	uint64_t now = w->rx_tsc, *tat, next;
 
-	if (slot < EW_MAX_TUNNELS && cl == EW_POL_OVERLAY)
-		tat = &w->pol_tun[0][slot];
-	else if (slot < EW_MAX_TUNNELS && cl == EW_POL_PROBE)
-		tat = &w->pol_tun[1][slot];
-	else if (slot < EW_MAX_TUNNELS && cl == EW_POL_OV_ARP)
-		tat = &w->pol_tun[2][slot];
+	if (tun_row[cl] >= 0 && slot < EW_MAX_TUNNELS)
+		tat = &w->pol_tun[tun_row[cl]][slot];
 	else
 		tat = &w->pol_tat[cl][ifx];
 	next = *tat > now ? *tat : now;
@@ -145,19 +147,11 @@ punt_in(struct ew_worker *w, struct rte_mbuf *m, unsigned int cl,
 }
 
 static bool
-punt_as(struct ew_worker *w, struct rte_mbuf *m, unsigned int cl,
-		uint8_t reason, unsigned int ifx, uint16_t tx, uint16_t arg,
-		uint32_t nh)
-{
-	return punt_in(w, m, cl, reason, ifx, ifx, tx, arg, nh);
-}
-
-static bool
 punt(struct ew_worker *w, struct rte_mbuf *m, uint8_t reason, unsigned int ifx,
 		uint16_t tx, uint16_t arg, uint32_t nh)
 {
 	RTE_BUILD_BUG_ON(RTE_DIM(punt_class) != EW_PUNT_MAX);
-	return punt_as(w, m, punt_class[reason], reason, ifx, tx, arg, nh);
+	return punt_in(w, m, punt_class[reason], reason, ifx, ifx, tx, arg, nh);
 }
 
 /* Data at an IPv4 packet for us from a tunnel: a probe (ours or the
@@ -496,9 +490,9 @@ inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		return;
 	dst = rte_be_to_cpu_32(ip->dst_addr);
 	if (ew_tables_is_local(t, dst)) {
-		punt_as(w, m, is_probe(ip, rte_pktmbuf_data_len(m)) ?
+		punt_in(w, m, is_probe(ip, rte_pktmbuf_data_len(m)) ?
 				EW_POL_PROBE : EW_POL_OVERLAY,
-				EW_PUNT_OV_LOCAL, ifx, slot, 0, 0);
+				EW_PUNT_OV_LOCAL, ifx, ifx, slot, 0, 0);
 		return;
 	}
 	if (unlikely(ew_ip_bad_dst(dst))) {
@@ -720,32 +714,6 @@ ew_worker_init(struct ew_worker *w, struct ew_dp *dp, unsigned int idx,
 	}
 }
 
-/* A probe's transmit time, as close to the wire as we get: written into
- * its payload here, with the ICMP checksum fixed incrementally (the field
- * was zero when the control thread computed it). */
-static inline void
-tx_stamp(struct rte_mbuf *m, uint64_t tsc)
-{
-	uint32_t len = rte_pktmbuf_pkt_len(m), sum;
-	uint8_t *f = rte_pktmbuf_mtod(m, uint8_t *);
-	uint16_t ck, w16;
-	unsigned int i;
-
-	if (len < EW_PROBE_CKSUM_TAIL || rte_pktmbuf_data_len(m) != len)
-		return;
-	memcpy(f + len - EW_PROBE_TAIL, &tsc, 8);
-	memcpy(&ck, f + len - EW_PROBE_CKSUM_TAIL, 2);
-	sum = (uint16_t)~ck;
-	for (i = 0; i < 4; i++) {
-		memcpy(&w16, f + len - EW_PROBE_TAIL + 2 * i, 2);
-		sum += w16;
-	}
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	ck = (uint16_t)~sum;
-	memcpy(f + len - EW_PROBE_CKSUM_TAIL, &ck, 2);
-}
-
 /* A STAMP packet's transmit timestamp (T1 or T3), in NTP format. */
 static inline void
 tx_ntp(const struct ew_dp *dp, struct rte_mbuf *m, uint64_t tsc)
@@ -791,11 +759,9 @@ ew_worker_drain_ctl(struct ew_worker *w, const struct ew_tables *t)
 			uint8_t fl = mt->flags;
 			uint64_t tsc;
 
-			if (fl & (EW_META_TXSTAMP | EW_META_TXNTP)) {
+			if (fl & (EW_META_TXNTP | EW_META_TXLOG)) {
 				tsc = rte_rdtsc();
-				if (fl & EW_META_TXSTAMP)
-					tx_stamp(pk[i], tsc);
-				else
+				if (fl & EW_META_TXNTP)
 					tx_ntp(w->dp, pk[i], tsc);
 				if (fl & EW_META_TXLOG)
 					tx_log(w->dp, mt, tsc);
