@@ -20,8 +20,8 @@
 #include <rte_log.h>
 #include <rte_mbuf.h>
 
-#include "control/api.h"
-#include "control/control.h"
+#include "control/api/api.h"
+#include "control/api/control.h"
 #include "control/daemon.h"
 #include "control/probe.h"
 #include "fastpath/port.h"

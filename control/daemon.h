@@ -9,10 +9,10 @@
  */
 
 #include "config/config.h"
-#include "control/slowpath.h"
+#include "control/slowpath/slowpath.h"
 #include "fastpath/dataplane.h"
 #include "fastpath/slots.h"
-#include "control/monitor.h"
+#include "control/sla/monitor.h"
 
 struct ew_ctl;
 struct ew_metrics;

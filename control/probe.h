@@ -4,7 +4,7 @@
 
 /* Tunnel monitoring and SLA steering (control/probe.c). */
 
-#include "control/monitor.h"
+#include "control/sla/monitor.h"
 
 struct ew_daemon;
 

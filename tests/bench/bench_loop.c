@@ -25,7 +25,7 @@
 #include <rte_mbuf.h>
 
 #include "config/config.h"
-#include "control/slowpath.h"
+#include "control/slowpath/slowpath.h"
 #include "fastpath/worker.h"
 
 #define BURST 32

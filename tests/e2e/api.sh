@@ -106,7 +106,7 @@ with Client(sys.argv[1]) as c:
     print("generations %d routes %d after-refusal %d left %d"
           % (g1 - g0, n1, n2, len(c.show("routes", "silver").routes)))
 EOF2
-out=$(/usr/bin/python3 "$LAB_DIR/batch.py" "$LAB_DIR/a.sock" "$LAB_TOP/control/python" 2>&1)
+out=$(/usr/bin/python3 "$LAB_DIR/batch.py" "$LAB_DIR/a.sock" "$LAB_TOP/control/api/python" 2>&1)
 echo "$out" | sed 's/^/INFO: /'
 check "a batch of 20 route adds is one generation" grep -q "generations 1 routes 21 " <<<"$out"
 check "a batch with one bad change is refused whole, naming the change" \
@@ -138,7 +138,7 @@ with Client(sys.argv[1]) as c:
     print("saved:", [l.strip() for l in y.splitlines() if "sla:" in l])
     c.call(pb.Request(**{"del": pb.Object(**{"class": pb.Class(name="fine")})}))
 EOF2
-out=$(/usr/bin/python3 "$LAB_DIR/sla.py" "$LAB_DIR/a.sock" "$LAB_TOP/control/python" 2>&1)
+out=$(/usr/bin/python3 "$LAB_DIR/sla.py" "$LAB_DIR/a.sock" "$LAB_TOP/control/api/python" 2>&1)
 echo "$out" | sed 's/^/INFO: /'
 check "an SLA bound out of the loader's range is refused" says "huge refused:.*latency_ms: 6.8e+280 out of range"
 check "an API SLA with only latency saves only latency (0 = not constrained)" says "saved: \['sla: { latency_ms: 50 }'\]"

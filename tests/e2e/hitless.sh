@@ -48,13 +48,13 @@ check "no stale or queue drops at A" \
 	[ "$($CTL --json show stats | js 'd["drops"]["stale"] + d["drops"]["neigh_queue"] + d["drops"]["tx_full"]')" -eq 0 ]
 
 # the orchestrator's view: a class for a microservice, then re-steered
-out=$($PY "$LAB_TOP/control/python/steer_example.py" "$LAB_DIR/a.sock" web 8080-8081 gold silver 2>&1)
+out=$($PY "$LAB_TOP/control/api/python/steer_example.py" "$LAB_DIR/a.sock" web 8080-8081 gold silver 2>&1)
 rc=$?
 echo "$out" | sed 's/^/INFO: /'
 web=$($CTL --json show classes | js '[c["overlays"] for c in d["classes"] if c["name"]=="web"][0]')
 check "python client adds a class and re-steers it (exit $rc, overlays $web)" \
 	[ "$rc:$web" = "0:['silver']" ]
-out=$($PY "$LAB_TOP/control/python/steer_example.py" "$LAB_DIR/a.sock" web2 1-2 nope gold 2>&1)
+out=$($PY "$LAB_TOP/control/api/python/steer_example.py" "$LAB_DIR/a.sock" web2 1-2 nope gold 2>&1)
 rc=$?
 check "python client gets the daemon's refusal" exited_saying 2 "overlay 'nope' is not configured"
 

@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
-#include "control/api.h"
+#include "control/api/api.h"
 #include "control/daemon.h"
 #include "edgeway.pb-c.h"
 

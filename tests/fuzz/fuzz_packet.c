@@ -18,7 +18,7 @@
 #include <rte_mbuf.h>
 
 #include "config/config.h"
-#include "control/slowpath.h"
+#include "control/slowpath/slowpath.h"
 #include "fastpath/neigh.h"
 #include "fastpath/worker.h"
 

@@ -9,7 +9,7 @@ import os
 import sys
 
 here = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, os.path.join(here, "..", "..", "control", "python"))
+sys.path.insert(0, os.path.join(here, "..", "..", "control", "api", "python"))
 from edgeway_client import pb  # noqa: E402
 
 

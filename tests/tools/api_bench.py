@@ -11,7 +11,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                "..", "..", "control", "python"))
+                                "..", "..", "control", "api", "python"))
 from edgeway_client import Client  # noqa: E402
 
 

@@ -36,7 +36,7 @@
 #include <rte_udp.h>
 
 #include "config/config.h"
-#include "control/slowpath.h"
+#include "control/slowpath/slowpath.h"
 #include "fastpath/neigh.h"
 #include "fastpath/worker.h"
 

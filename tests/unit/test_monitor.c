@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "control/monitor.h"
+#include "control/sla/monitor.h"
 
 #define MS 1000000ull
 

@@ -26,7 +26,7 @@
 #include <rte_ring.h>
 
 #include "config/config.h"
-#include "control/slowpath.h"
+#include "control/slowpath/slowpath.h"
 #include "fastpath/neigh.h"
 #include "fastpath/worker.h"
 

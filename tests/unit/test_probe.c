@@ -40,7 +40,7 @@
 #include "config/config.h"
 #include "control/daemon.h"
 #include "control/probe.h"
-#include "control/slowpath.h"
+#include "control/slowpath/slowpath.h"
 #include "fastpath/ntp.h"
 #include "fastpath/worker.h"
 

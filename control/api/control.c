@@ -14,7 +14,7 @@
 #include <event2/bufferevent.h>
 #include <event2/listener.h>
 
-#include "control/control.h"
+#include "control/api/control.h"
 
 struct ew_ctl;
 

@@ -15,7 +15,7 @@
 
 #include <stdint.h>
 
-#include "control/monitor.h"
+#include "control/sla/monitor.h"
 #include "fastpath/dataplane.h"
 
 #define EW_NEIGH_QLEN		8	/* packets held per unresolved neighbour */

@@ -11,7 +11,7 @@
 #include <rte_log.h>
 #include <rte_malloc.h>
 
-#include "control/slowpath.h"
+#include "control/slowpath/slowpath.h"
 #include "fastpath/encap.h"
 #include "fastpath/neigh.h"
 #include "fastpath/pkt.h"

@@ -17,8 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "control/control.h"
-#include "control/pbjson.h"
+#include "control/api/control.h"
+#include "control/ctl/pbjson.h"
 
 #include "edgeway.pb-c.h"
 

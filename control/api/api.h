@@ -3,7 +3,7 @@
 #define EW_API_H
 
 /*
- * The API behind the control socket (control/edgeway.proto). api.c decodes
+ * The API behind the control socket (control/api/edgeway.proto). api.c decodes
  * and answers reads; change.c turns changes (apply, add, del, set class
  * overlays) into a new config that is validated and committed as one new
  * table generation, or refused with nothing changed.

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """A small client of the edgeway control API, for orchestrators.
 
-It speaks the same protobuf schema as edgewayctl (control/edgeway.proto):
+It speaks the same protobuf schema as edgewayctl (control/api/edgeway.proto):
 frames of a 4-byte big-endian length and an edgeway.Request, answered by an
 edgeway.Response. edgeway_pb2 is generated from that schema by the build
 (build/control/edgeway_pb2.py, with Debian's protoc and
@@ -20,7 +20,7 @@ import sys
 
 _here = os.path.dirname(os.path.abspath(__file__))
 for _d in (os.environ.get("EDGEWAY_PB2_DIR"), _here,
-           os.path.join(_here, "..", "..", "build", "control")):
+           os.path.join(_here, "..", "..", "..", "build", "control")):
     if _d and os.path.exists(os.path.join(_d, "edgeway_pb2.py")):
         sys.path.insert(0, _d)
         break

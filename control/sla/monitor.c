@@ -2,7 +2,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "control/monitor.h"
+#include "control/sla/monitor.h"
 
 #define RING EW_MON_MAX_WINDOW
 #define SLOT(seq) ((seq) % RING)

@@ -13,7 +13,7 @@
 
 #include <rte_ethdev.h>
 
-#include "control/api.h"
+#include "control/api/api.h"
 #include "control/daemon.h"
 #include "control/probe.h"
 #include "fastpath/neigh.h"

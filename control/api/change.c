@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "control/api.h"
+#include "control/api/api.h"
 #include "control/daemon.h"
 
 #include "edgeway.pb-c.h"

@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "control/pbjson.h"
+#include "control/ctl/pbjson.h"
 
 void
 ew_json_string(FILE *f, const char *s)
