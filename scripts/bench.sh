@@ -19,6 +19,7 @@
 #                                          classifier (default 100 1000 10000)
 #   scripts/bench.sh sla [RUNS]            impairment (+150 ms on an underlay)
 #                                          to class switch, median of RUNS (10)
+# BENCH_EDGEWAYD=PATH measures that edgewayd binary instead of build/'s.
 # Hugepages: mounted on /dev/hugepages and 512 x 2 MB reserved when
 # possible; otherwise every DPDK process runs with --no-huge (slower; the
 # results say so). BENCH_NO_HUGE=1 forces that (the test suite's smoke run
@@ -33,7 +34,9 @@ out=${BENCH_OUT:-$top/bench-results}
 mkdir -p "$out"
 tools=$top/tests/tools
 py=/usr/bin/python3
-ewd=$top/build/control/edgewayd
+# BENCH_EDGEWAYD: another edgewayd binary to measure (e.g. a before/after pair,
+# each run beside the same testpmd baseline)
+ewd=${BENCH_EDGEWAYD:-$top/build/control/edgewayd}
 work=$(mktemp -d /tmp/ewbench.XXXX)
 id=$$
 PIDS=()
@@ -409,7 +412,7 @@ overlays:
     address: 169.254.100.1/24
     tunnels: [{ name: to-b, wan: inet, remote: 203.0.113.2, peer: 169.254.100.2 }]
 EOF2
-	build/control/edgewayd -c "$dir/a.yaml" >"$dir/log" 2>&1 &
+	"$ewd" -c "$dir/a.yaml" >"$dir/log" 2>&1 &
 	pid=$!
 	for _ in $(seq 100); do [ -S "$dir/a.sock" ] && break; sleep 0.1; done
 	echo "== API: $routes route adds, $classes class adds (one request each), then one apply of it all"
