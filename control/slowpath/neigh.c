@@ -141,7 +141,8 @@ ent_new(struct ew_sp *sp, uint32_t scope, uint32_t ip)
 /* Resolve (SCOPE, IP): returns the MAC if known, else asks and returns
  * NULL; M (if not NULL) is queued on the entry or dropped. */
 const struct rte_ether_addr *
-ew_sp_resolve(struct ew_sp *sp, uint32_t scope, uint32_t ip, struct rte_mbuf *m)
+ew_sp_resolve(struct ew_sp *sp, uint32_t scope, uint32_t ip,
+		struct rte_mbuf *m)
 {
 	struct ew_nent *e = ent_find(sp, scope, ip);
 
@@ -226,7 +227,8 @@ ew_sp_learn(struct ew_sp *sp, uint32_t scope, uint32_t ip,
 		SP_LOG(DEBUG, "ARP: refused a new MAC for a fresh entry\n");
 		return;
 	}
-	changed = e->state != EW_N_REACHABLE || !rte_is_same_ether_addr(&e->mac, mac);
+	changed = e->state != EW_N_REACHABLE ||
+			!rte_is_same_ether_addr(&e->mac, mac);
 	if (changed) {
 		if (ew_neigh_set(sp->dp->neigh, scope, ip, mac) != 0) {
 			SP_LOG(WARNING, "neighbour table full\n");
@@ -279,7 +281,8 @@ l2_word_of(struct ew_sp *sp, uint32_t scope, uint32_t ip)
 {
 	const struct ew_nent *e = ent_find(sp, scope, ip);
 
-	return e != NULL && e->state == EW_N_REACHABLE ? ew_l2_word(&e->mac) : 0;
+	return e != NULL && e->state == EW_N_REACHABLE ?
+			ew_l2_word(&e->mac) : 0;
 }
 
 /* Store V into a word workers read, if it changed. */
