@@ -3,14 +3,23 @@
 #define EW_SLOWPATH_H
 
 /*
- * The control thread's packet handling: everything the workers punt.
+ * The slow path: the control thread's handling of everything the workers
+ * punt, and of the packets the control thread itself sends.
  * - ARP on LAN/WAN ports and inside VXLAN overlays: answer for our
  *   addresses, learn who asked us, resolve next hops (with a bounded queue
  *   of packets waiting per neighbour), refresh and age entries.
  * - ICMP echo for our addresses; ICMP errors (time exceeded, unreachable,
  *   fragmentation needed), rate limited.
- * - Fragmentation of DF-clear packets larger than the overlay MTU.
+ * - STAMP: a stateless reflector, and the tunnel probes (STAMP, ICMP echo).
+ * - Fragmentation of DF-clear packets larger than the overlay MTU (or a
+ *   LAN port's).
  * Packets it sends go through per-port rings that worker 0 drains.
+ * Limits: one thread only (the control thread; no locks); IPv4 only; at
+ * most EW_NEIGH_MAX neighbours (then an idle one is evicted), holding
+ * EW_NEIGH_QLEN packets each and EW_NEIGH_HOLD_MAX in all; no reassembly
+ * (fragments for our addresses are dropped); STAMP unauthenticated.
+ * Inside: slowpath.c (punt drain, dispatch, sending), neigh.c, arp.c,
+ * icmp.c, stamp.c, frag.c; their shared state is in sp_internal.h.
  */
 
 #include <stdint.h>
