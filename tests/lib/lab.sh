@@ -102,13 +102,25 @@ ew_stop() {
 }
 
 # ew_dump NAME: ask for counters (SIGUSR1) and print the new log lines.
+# The dump ends with the neighbour table, so it waits (up to 5 s, for a
+# loaded machine) for that table's header and then for the log to stop
+# growing.
 ew_dump() {
-	local name=$1 pid before
+	local name=$1 pid before log size i
 	pid=$(eval echo "\$EW_PID_$name")
-	before=$(wc -l <"$LAB_DIR/$name.log")
+	log=$LAB_DIR/$name.log
+	before=$(wc -l <"$log")
 	kill -USR1 "$pid"
-	sleep 0.3
-	tail -n +"$((before + 1))" "$LAB_DIR/$name.log"
+	for i in $(seq 50); do
+		tail -n +"$((before + 1))" "$log" | grep -q '^where  *address  *mac  *state' && break
+		sleep 0.1
+	done
+	size=-1
+	while [ "$size" != "$(stat -c %s "$log")" ]; do
+		size=$(stat -c %s "$log")
+		sleep 0.1
+	done
+	tail -n +"$((before + 1))" "$log"
 }
 
 # ew_counter NAME REASON: a drop counter's value from a fresh dump (0 if
