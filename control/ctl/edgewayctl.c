@@ -337,8 +337,9 @@ c_class(struct ctx *c, const struct ew_ctl_parse *p)
 	cl.name = (char *)ew_ctl_word(p, 0);
 	if (p->action != EW_CTL_DEL) {
 		v = ew_ctl_value(p, "overlays");
-		if (v == NULL)	/* says "add" for update too, as it always has */
-			return ew_ctl_err("add class: 'overlays A[,B..]' is required");
+		if (v == NULL)
+			return ew_ctl_err("%s class: 'overlays A[,B..]' is required",
+					p->action == EW_CTL_UPDATE ? "update" : "add");
 		ovs = strdup(v);
 		ovv = split(ovs, &cl.n_overlays);
 		cl.overlays = ovv;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-3-Clause
 # edgewayd as an operator meets it: --check exit codes and messages, a
-# missing interface, a second daemon on the same DPDK file prefix, SIGINT.
+# missing interface, a second daemon on the same DPDK file prefix, SIGINT;
+# and edgewayctl's help and usage, generated from its grammar table.
 set -u
 . "$(dirname "$0")/../lib/lab.sh"
 lab_init
@@ -45,4 +46,21 @@ kill -INT "$first"
 wait "$first"; rc=$?
 check "SIGINT: clean exit 0" [ "$rc" -eq 0 ]
 check "counters printed on the way out" grep -q "^interface  role" "$d/first.log"
+
+# the console's texts come from one table: help and the usage errors agree
+CTLBIN=$LAB_TOP/build/control/edgewayctl
+nosock=$d/none.sock
+help=$("$CTLBIN" -s "$nosock" help 2>&1)
+for c in "add class" "update class"; do
+	check "help: $c lists every option, balance too" \
+		grep -q "^  $c NAME overlays .*\[outer-dscp N\] \[balance none|flow\]" <<<"$help"
+done
+out=$("$CTLBIN" -s "$nosock" add class 2>&1); rc=$?
+check "add class usage error: the same options as help (exit 2)" \
+	exited_saying 2 "\[outer-dscp N\] \[balance none|flow\]"
+out=$("$CTLBIN" -s "$nosock" update class x 2>&1); rc=$?
+check "update class without overlays names update, not add" \
+	exited_saying 2 "update class: 'overlays A\[,B..\]' is required"
+out=$("$CTLBIN" -s "$nosock" set class x 2>&1); rc=$?
+check "set class usage (exit 2)" exited_saying 2 "usage: set class NAME overlays A\[,B..\]"
 lab_done
