@@ -113,7 +113,7 @@ zero_tunnel(void *arg, unsigned int slot)
 	struct ew_daemon *d = arg;
 	unsigned int l;
 
-	ew_probe_forget_tunnel(d, slot);
+	ew_probe_forget_tunnel(d->probe, slot);
 	for (l = 0; l < d->dp.stats_lcores; l++)
 		memset(&d->dp.stats[l].tunnel[slot], 0, sizeof(d->dp.stats[l].tunnel[slot]));
 }
@@ -124,7 +124,7 @@ zero_class(void *arg, unsigned int slot)
 	struct ew_daemon *d = arg;
 	unsigned int l;
 
-	ew_probe_forget_class(d, slot);
+	ew_probe_forget_class(d->probe, slot);
 	for (l = 0; l < d->dp.stats_lcores; l++)
 		memset(&d->dp.stats[l].cls[slot], 0, sizeof(d->dp.stats[l].cls[slot]));
 }
@@ -192,7 +192,8 @@ ew_daemon_commit(struct ew_daemon *d, struct ew_config *cfg, char *err,
 	ew_slots_begin(&d->tslots);
 	ew_slots_begin(&d->cslots);
 	t = ew_tables_rebuild(cfg, d->dp.tables, d->macs, d->port_ids,
-			&d->tslots, &d->cslots, &d->rt, &built, err, errlen);
+			&d->tslots, &d->cslots, ew_probe_runtime(d->probe), &built,
+			err, errlen);
 	if (t == NULL) {
 		ew_config_free(cfg);
 		return 1;
@@ -252,6 +253,21 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 					dp->afp_n[i]);
 }
 
+/* A monitoring round changed what the tables must know (a tunnel went up
+ * or down, a class moved): the same configuration again, as a new
+ * generation built with it. */
+static void
+publish_monitoring(struct ew_daemon *d)
+{
+	struct ew_config *copy = ew_config_dup(d->dp.tables->cfg);
+	char err[256];
+
+	if (copy == NULL || ew_daemon_commit(d, copy, err, sizeof(err)) != 0)
+		rte_log(RTE_LOG_ERR, ew_probe_logtype,
+				"monitor: cannot publish the new state: %s\n",
+				copy == NULL ? "out of memory" : err);
+}
+
 /* Monitoring: one round per monitor.interval_ms (re-armed each time, so a
  * changed interval takes effect at once). */
 static void
@@ -261,7 +277,8 @@ on_probe(evutil_socket_t fd, short what, void *arg)
 	uint32_t ms = lc->d->dp.tables->cfg->monitor.interval_ms;
 	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
 
-	ew_probe_round(lc->d);
+	if (ew_probe_round(lc->d->probe))
+		publish_monitoring(lc->d);
 	event_add(lc->probe_ev, &tv);
 }
 
@@ -336,7 +353,8 @@ teardown(struct ew_daemon *d)
 	ew_telemetry_close();
 	for (i = 0; i < d->n_ports_open; i++)
 		ew_port_close(d->dp.port_id[i]);
-	ew_probe_fini(d);
+	ew_probe_fini(d->probe);
+	d->probe = NULL;
 	ew_sp_free(d->sp);
 	d->sp = NULL;
 	ew_dp_fini(&d->dp);
@@ -453,7 +471,11 @@ ew_daemon_start(const char *prog, struct ew_config *cfg)
 		goto out;
 	}
 	ew_sp_tables_changed(d->sp, t);
-	ew_probe_init(d);
+	d->probe = ew_probe_init(&d->dp, d->sp);
+	if (d->probe == NULL) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		goto out;
+	}
 	ew_telemetry_init(d);
 
 	n = 0;

@@ -12,10 +12,10 @@
 #include "control/slowpath/slowpath.h"
 #include "fastpath/dataplane.h"
 #include "fastpath/slots.h"
-#include "control/sla/monitor.h"
 
 struct ew_ctl;
 struct ew_metrics;
+struct ew_prober;
 struct event_base;
 
 struct ew_daemon {
@@ -33,15 +33,7 @@ struct ew_daemon {
 	uint64_t generation;		/* generations published after the first */
 	uint64_t clf_builds;		/* classifiers built (not shared) */
 	uint64_t api_requests, api_errors;
-
-	/* monitoring, by counter slot */
-	struct ew_mon *mon[EW_MAX_TUNNELS];	/* read by telemetry: RCU */
-	struct ew_mon *mon_retired;	/* freed after a grace period */
-	uint8_t tun_down[EW_MAX_TUNNELS];
-	struct ew_sla_state *sla[EW_MAX_CLASSES];
-	unsigned int sla_ov[EW_MAX_CLASSES][EW_SLA_MAX_OVERLAYS];	/* the list it is for */
-	uint32_t class_allow[EW_MAX_CLASSES];
-	struct ew_runtime rt;
+	struct ew_prober *probe;	/* monitoring and SLA steering */
 };
 
 int ew_daemon_run(const char *prog, struct ew_config *cfg);

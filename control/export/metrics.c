@@ -141,7 +141,7 @@ write_metrics(FILE *f, struct ew_metrics *m)
 	for (i = 0; i < t->n_tunnels; i++) {
 		struct ew_path p;
 
-		ew_probe_path(d, t->tun[i].slot, &p);
+		ew_probe_path(d->probe, t->tun[i].slot, &p);
 		fputs("edgeway_tunnel_up{overlay=\"", f);
 		lv(f, t->ov[t->tun[i].ox].name);
 		fputs("\",tunnel=\"", f);
@@ -161,7 +161,7 @@ write_metrics(FILE *f, struct ew_metrics *m)
 				struct ew_path p;
 				double v;
 
-				ew_probe_path(d, t->tun[i].slot, &p);
+				ew_probe_path(d->probe, t->tun[i].slot, &p);
 				v = k == 0 ? p.rtt_ms / 1e3 : k == 1 ? p.jitter_ms / 1e3 :
 						p.loss_pct / 100;
 				fprintf(f, "%s{overlay=\"%s\",tunnel=\"%s\"} ",
@@ -210,8 +210,7 @@ write_metrics(FILE *f, struct ew_metrics *m)
 	for (c = 0; c < t->n_classes; c++)
 		fprintf(f, "edgeway_class_switches_total{class=\"%s\"} %" PRIu64 "\n",
 				t->classes[c].name,
-				d->sla[t->classes[c].slot] != NULL ?
-				d->sla[t->classes[c].slot]->switches : 0);
+				ew_probe_switches(d->probe, t->classes[c].slot));
 
 	family(f, "edgeway_drops_total", "counter", "Packets dropped, by reason.");
 	for (i = 0; i < EW_DROP_MAX; i++)

@@ -124,18 +124,16 @@ stamp_reply(uint32_t seq, uint64_t t1_ago_ns)
 static struct ew_mon *
 new_mon(unsigned int slot)
 {
-	struct ew_mon *m = malloc(sizeof(*m));
+	struct ew_mon *m = ew_probe_watch(d->probe, slot, 50, 5, 100 * MS);
 
 	assert_non_null(m);
-	ew_mon_init(m, 50, 5, 100 * MS);
-	d->mon[slot] = m;
 	return m;
 }
 
 static uint64_t
 send_probe(struct ew_mon *m)
 {
-	uint32_t seq = ew_mon_sent(m, ew_probe_now_ns(d));
+	uint32_t seq = ew_mon_sent(m, ew_probe_now_ns(d->probe));
 
 	ew_sp_send_probe(d->sp, 0, seq, ew_mon_kinds(m, seq));
 	return seq;
@@ -165,7 +163,7 @@ t_stamp_forged_t1(void **state)
 	printf("forged T1 = T4 - 10 s: rtt %.3f ms (sent 20 ms before)\n",
 			m->rtt_ns / 1e6);
 	assert_true(m->rtt_ns >= 19 * MS && m->rtt_ns < 500 * MS);
-	ew_probe_forget_tunnel(d, slot);
+	ew_probe_forget_tunnel(d->probe, slot);
 }
 
 /* Probe SEQ of tunnel slot SLOT as the control thread queues it for
@@ -216,7 +214,7 @@ t_rtt_from_wire(void **state)
 	uint64_t tsc;
 	uint32_t seq;
 
-	seq = ew_mon_sent(m, ew_probe_now_ns(d));
+	seq = ew_mon_sent(m, ew_probe_now_ns(d->probe));
 	sleep_ms(200);
 	queue_probe(slot, seq);
 	worker0_sends();
@@ -233,7 +231,7 @@ t_rtt_from_wire(void **state)
 
 	/* EW_PROBE_TX_DEPTH probes later its entry is another's: the queue
 	 * time is all we have, and the round trip counts from it */
-	seq = ew_mon_sent(m, ew_probe_now_ns(d));
+	seq = ew_mon_sent(m, ew_probe_now_ns(d->probe));
 	sleep_ms(50);
 	queue_probe(slot, seq);
 	queue_probe(slot, seq + EW_PROBE_TX_DEPTH);
@@ -242,7 +240,7 @@ t_rtt_from_wire(void **state)
 	ew_sp_handle(d->sp, stamp_reply(seq, 1 * MS));
 	assert_int_equal(m->answered, 2);
 	assert_true(m->rtt_ns >= 50 * MS && m->rtt_ns < 500 * MS);
-	ew_probe_forget_tunnel(d, slot);
+	ew_probe_forget_tunnel(d->probe, slot);
 }
 
 /* A peer (here the WAN gateway) that does not answer ARP yet, 20 probe
@@ -281,22 +279,22 @@ t_forget_waits_for_readers(void **state)
 
 	assert_int_equal(rte_rcu_qsbr_thread_register(d->dp.qs, reader), 0);
 	rte_rcu_qsbr_thread_online(d->dp.qs, reader);
-	seen = d->mon[slot];		/* what ew_probe_path() reads */
+	seen = ew_probe_mon(d->probe, slot);		/* what ew_probe_path() reads */
 	assert_ptr_equal(seen, m);
-	ew_probe_forget_tunnel(d, slot);
-	assert_null(d->mon[slot]);
+	ew_probe_forget_tunnel(d->probe, slot);
+	assert_null(ew_probe_mon(d->probe, slot));
 	/* still readable: these are what free() overwrites first */
 	assert_int_equal(seen->window, 50);
 	assert_int_equal(seen->down_after, 5);
 	assert_int_equal(seen->timeout_ns, 100 * MS);
 	/* not freed while the reader is online */
-	ew_probe_reclaim(d);
-	assert_ptr_equal(d->mon_retired, m);
+	ew_probe_reclaim(d->probe);
+	assert_ptr_equal(ew_probe_retired(d->probe), m);
 	assert_int_equal(seen->window, 50);
 	rte_rcu_qsbr_thread_offline(d->dp.qs, reader);
 	/* the reader passed a quiescent state: freed now */
-	ew_probe_reclaim(d);
-	assert_null(d->mon_retired);
+	ew_probe_reclaim(d->probe);
+	assert_null(ew_probe_retired(d->probe));
 	rte_rcu_qsbr_thread_unregister(d->dp.qs, reader);
 }
 
@@ -345,9 +343,11 @@ main(int argc, char **argv)
 	if (d->sp == NULL)
 		return 1;
 	ew_sp_tables_changed(d->sp, t);
-	ew_probe_init(d);
+	d->probe = ew_probe_init(&d->dp, d->sp);
+	if (d->probe == NULL)
+		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	ew_probe_fini(d);
+	ew_probe_fini(d->probe);
 	ew_sp_free(d->sp);
 	rte_eal_cleanup();
 	/* the DPDK runtime directory of this run's file prefix */
