@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "control/sla/monitor.h"
+#include "control/sla/sla.h"
 
 struct ew_dp;
 struct ew_sp;
