@@ -23,6 +23,7 @@
 #include "control/api/api.h"
 #include "control/api/control.h"
 #include "control/daemon.h"
+#include "control/export/export.h"
 #include "control/probe.h"
 #include "fastpath/port.h"
 

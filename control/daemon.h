@@ -16,7 +16,6 @@
 struct ew_ctl;
 struct ew_metrics;
 struct ew_prober;
-struct event_base;
 
 struct ew_daemon {
 	struct ew_dp dp;
@@ -53,22 +52,5 @@ void ew_daemon_stop(struct ew_daemon *d, bool report);
  */
 int ew_daemon_commit(struct ew_daemon *d, struct ew_config *cfg, char *err,
 		size_t errlen);
-
-/* Human-readable views (also used by the console later). */
-void ew_show_interfaces(const struct ew_daemon *d, FILE *f);
-void ew_show_tunnels(const struct ew_daemon *d, FILE *f);
-void ew_show_stats(const struct ew_daemon *d, FILE *f);
-void ew_show_neighbours(const struct ew_daemon *d, FILE *f);
-
-/* DPDK telemetry commands under /edgeway/. */
-void ew_telemetry_init(struct ew_daemon *d);
-/* Before teardown: telemetry clients are refused from now on, and none is
- * reading when it returns. */
-void ew_telemetry_close(void);
-
-/* Prometheus GET /metrics on ADDR ("a.b.c.d:port"). */
-struct ew_metrics *ew_metrics_open(struct event_base *base, struct ew_daemon *d,
-		const char *addr, char *err, size_t errlen);
-void ew_metrics_close(struct ew_metrics *m);
 
 #endif /* EW_DAEMON_H */

@@ -33,6 +33,7 @@
 #include <rte_ethdev.h>
 
 #include "control/daemon.h"
+#include "control/export/export.h"
 #include "control/probe.h"
 
 #define EW_METRICS_MAX_HEADERS	8192	/* request line and headers */

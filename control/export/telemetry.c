@@ -18,6 +18,7 @@
 #include <rte_telemetry.h>
 
 #include "control/daemon.h"
+#include "control/export/export.h"
 #include "control/probe.h"
 
 static struct ew_daemon *tel_daemon;
