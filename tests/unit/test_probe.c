@@ -43,6 +43,7 @@
 #include "control/slowpath/slowpath.h"
 #include "fastpath/ntp.h"
 #include "fastpath/worker.h"
+#include "tests/common/eal.h"
 
 #define MS 1000000ull
 
@@ -301,9 +302,9 @@ t_forget_waits_for_readers(void **state)
 int
 main(int argc, char **argv)
 {
-	char prefix[64], err[128];
+	char err[128];
 	char *eal[] = { argv[0], "--no-huge", "-m", "256", "--no-pci",
-		"--log-level", "*:error", prefix, NULL };
+		"--log-level", "*:error", NULL };
 	static const struct rte_ether_addr macs[2] = {
 		{ { 0x02, 0xee, 0, 0, 0, 0 } }, { { 0x02, 0xee, 0, 0, 0, 1 } } };
 	static const uint16_t ports[2] = { 0, 1 };
@@ -321,8 +322,7 @@ main(int argc, char **argv)
 	/* freed memory is overwritten at once: a use after free shows in a
 	 * plain build too (ASan reports it anyway) */
 	mallopt(M_PERTURB, 0x5a);
-	snprintf(prefix, sizeof(prefix), "--file-prefix=ewprobe-%d", (int)getpid());
-	if (rte_eal_init((int)(sizeof(eal) / sizeof(eal[0])) - 1, eal) < 0)
+	if (ew_test_eal_init("ewprobe", eal) < 0)
 		return 1;
 	d = calloc(1, sizeof(*d));
 	if (d == NULL)
@@ -349,10 +349,6 @@ main(int argc, char **argv)
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	ew_probe_fini(d->probe);
 	ew_sp_free(d->sp);
-	rte_eal_cleanup();
-	/* the DPDK runtime directory of this run's file prefix */
-	snprintf(err, sizeof(err), "rm -rf /var/run/dpdk/ewprobe-%d", (int)getpid());
-	if (system(err) != 0)
-		fprintf(stderr, "could not remove the DPDK runtime directory\n");
+	ew_test_eal_cleanup();
 	return rc;
 }
