@@ -41,6 +41,7 @@
 #include "fastpath/worker.h"
 #include "tests/common/eal.h"
 #include "tests/common/frames.h"
+#include "tests/common/slowpath_env.h"
 
 /* lan0 (ifx 0) is a /16 with a LAN route via 10.1.0.254; inet (ifx 1)
  * carries a VXLAN tunnel to an on-link remote, gateway .254, and a second
@@ -109,32 +110,15 @@ drops(const char *name)
 static int
 setup(void **state)
 {
-	static const uint16_t ports[2] = { 0, 1 };
-	struct ew_config *cfg;
-	struct ew_diag d;
-	char err[128];
-
 	(void)state;
 	memset(&dp, 0, sizeof(dp));
 	dp.mp = mp;
-	if (ew_dp_init(&dp, 1, 2, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	cfg = ew_config_load_string("hz.yaml", cfg_text, sizeof(cfg_text) - 1, &d);
-	if (cfg == NULL) {
-		ew_diag_print(&d, stderr);
-		return -1;
-	}
-	t = ew_tables_build(cfg, macs, ports, NULL, NULL, err, sizeof(err));
-	if (t == NULL)
-		return -1;
-	dp.tables = t;
-	sp = ew_sp_create(&dp);
+	sp = ew_test_slowpath_start(&dp, "hz.yaml", cfg_text, sizeof(cfg_text) - 1,
+			macs);
 	if (sp == NULL)
 		return -1;
+	t = dp.tables;
 	now_ms = ew_now_ms();
-	ew_sp_tables_changed(sp, t);
 	ew_sp_tick(sp, now_ms);
 	/* the worker's counters live apart from the control thread's */
 	w = rte_zmalloc("w", sizeof(*w), RTE_CACHE_LINE_SIZE);

@@ -31,6 +31,7 @@
 #include "fastpath/worker.h"
 #include "tests/common/eal.h"
 #include "tests/common/frames.h"
+#include "tests/common/slowpath_env.h"
 
 /* lan0 is a /16 so the table can be flooded from on-link senders. */
 static const char cfg_text[] =
@@ -233,15 +234,11 @@ t_bound_and_eviction(void **state)
 int
 main(int argc, char **argv)
 {
-	char err[128];
 	int rc;
 	char *eal[] = { argv[0], "--no-huge", "-m", "256", "--no-pci",
 		"--log-level", "*:error", NULL };
 	static const struct rte_ether_addr macs[2] = {
 		{ { 0x02, 0xee, 0, 0, 0, 0 } }, { { 0x02, 0xee, 0, 0, 0, 1 } } };
-	static const uint16_t ports[2] = { 0, 1 };
-	struct ew_config *cfg;
-	struct ew_diag d;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_request_learns),
 		cmocka_unit_test(t_unsolicited_reply_ignored),
@@ -256,21 +253,13 @@ main(int argc, char **argv)
 	if (ew_test_eal_init("ewneigh", eal) < 0)
 		return 1;
 	dp.mp = rte_pktmbuf_pool_create("nb", 8192, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
-	if (dp.mp == NULL || ew_dp_init(&dp, 1, 2, err, sizeof(err)) != 0)
+	if (dp.mp == NULL)
 		return 1;
-	cfg = ew_config_load_string("nb.yaml", cfg_text, sizeof(cfg_text) - 1, &d);
-	if (cfg == NULL) {
-		ew_diag_print(&d, stderr);
-		return 1;
-	}
-	t = ew_tables_build(cfg, macs, ports, NULL, NULL, err, sizeof(err));
-	if (t == NULL)
-		return 1;
-	dp.tables = t;
-	sp = ew_sp_create(&dp);
+	sp = ew_test_slowpath_start(&dp, "nb.yaml", cfg_text, sizeof(cfg_text) - 1,
+			macs);
 	if (sp == NULL)
 		return 1;
-	ew_sp_tables_changed(sp, t);
+	t = dp.tables;
 	now_ms = ew_now_ms();
 	ew_sp_tick(sp, now_ms);
 	rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -44,6 +44,7 @@
 #include "fastpath/ntp.h"
 #include "fastpath/worker.h"
 #include "tests/common/eal.h"
+#include "tests/common/slowpath_env.h"
 
 #define MS 1000000ull
 
@@ -302,14 +303,10 @@ t_forget_waits_for_readers(void **state)
 int
 main(int argc, char **argv)
 {
-	char err[128];
 	char *eal[] = { argv[0], "--no-huge", "-m", "256", "--no-pci",
 		"--log-level", "*:error", NULL };
 	static const struct rte_ether_addr macs[2] = {
 		{ { 0x02, 0xee, 0, 0, 0, 0 } }, { { 0x02, 0xee, 0, 0, 0, 1 } } };
-	static const uint16_t ports[2] = { 0, 1 };
-	struct ew_config *cfg;
-	struct ew_diag dg;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_stamp_forged_t1),
 		cmocka_unit_test(t_rtt_from_wire),
@@ -328,21 +325,13 @@ main(int argc, char **argv)
 	if (d == NULL)
 		return 1;
 	d->dp.mp = rte_pktmbuf_pool_create("pb", 4096, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
-	if (d->dp.mp == NULL || ew_dp_init(&d->dp, 1, 2, err, sizeof(err)) != 0)
+	if (d->dp.mp == NULL)
 		return 1;
-	cfg = ew_config_load_string("pb.yaml", cfg_text, sizeof(cfg_text) - 1, &dg);
-	if (cfg == NULL) {
-		ew_diag_print(&dg, stderr);
-		return 1;
-	}
-	t = ew_tables_build(cfg, macs, ports, NULL, NULL, err, sizeof(err));
-	if (t == NULL)
-		return 1;
-	d->dp.tables = t;
-	d->sp = ew_sp_create(&d->dp);
+	d->sp = ew_test_slowpath_start(&d->dp, "pb.yaml", cfg_text,
+			sizeof(cfg_text) - 1, macs);
 	if (d->sp == NULL)
 		return 1;
-	ew_sp_tables_changed(d->sp, t);
+	t = d->dp.tables;
 	d->probe = ew_probe_init(&d->dp, d->sp);
 	if (d->probe == NULL)
 		return 1;
