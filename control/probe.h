@@ -4,12 +4,12 @@
 
 /*
  * Tunnel monitoring and SLA steering (control/probe.c), on the control
- * thread. The module owns its state (a monitor per probed tunnel, an SLA
- * state per class with an SLA, what the next table generation must know:
- * ew_probe_runtime()) and reads the running tables from the dataplane; it
- * publishes nothing itself: ew_probe_round() says when the daemon must
- * publish a new generation. Only ew_probe_path() may be called from
- * another thread (an RCU reader of the dataplane's QSBR).
+ * thread. The module owns its state, struct ew_prober (a monitor per
+ * probed tunnel, an SLA state per class with an SLA, what the next table
+ * generation must know: ew_probe_runtime()), and reads the running tables
+ * from the dataplane; it publishes nothing itself: ew_probe_round() says
+ * when the daemon must publish a new generation. Only ew_probe_path() may
+ * be called from another thread (an RCU reader of the dataplane's QSBR).
  */
 
 #include <stdbool.h>
