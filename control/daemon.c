@@ -23,6 +23,7 @@
 #include "control/api/api.h"
 #include "control/api/control.h"
 #include "control/daemon.h"
+#include "control/export/export.h"
 #include "control/probe.h"
 #include "fastpath/port.h"
 
@@ -113,7 +114,7 @@ zero_tunnel(void *arg, unsigned int slot)
 	struct ew_daemon *d = arg;
 	unsigned int l;
 
-	ew_probe_forget_tunnel(d, slot);
+	ew_probe_forget_tunnel(d->probe, slot);
 	for (l = 0; l < d->dp.stats_lcores; l++)
 		memset(&d->dp.stats[l].tunnel[slot], 0, sizeof(d->dp.stats[l].tunnel[slot]));
 }
@@ -124,7 +125,7 @@ zero_class(void *arg, unsigned int slot)
 	struct ew_daemon *d = arg;
 	unsigned int l;
 
-	ew_probe_forget_class(d, slot);
+	ew_probe_forget_class(d->probe, slot);
 	for (l = 0; l < d->dp.stats_lcores; l++)
 		memset(&d->dp.stats[l].cls[slot], 0, sizeof(d->dp.stats[l].cls[slot]));
 }
@@ -192,7 +193,8 @@ ew_daemon_commit(struct ew_daemon *d, struct ew_config *cfg, char *err,
 	ew_slots_begin(&d->tslots);
 	ew_slots_begin(&d->cslots);
 	t = ew_tables_rebuild(cfg, d->dp.tables, d->macs, d->port_ids,
-			&d->tslots, &d->cslots, &d->rt, &built, err, errlen);
+			&d->tslots, &d->cslots, ew_probe_runtime(d->probe), &built,
+			err, errlen);
 	if (t == NULL) {
 		ew_config_free(cfg);
 		return 1;
@@ -252,6 +254,21 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 					dp->afp_n[i]);
 }
 
+/* A monitoring round changed what the tables must know (a tunnel went up
+ * or down, a class moved): the same configuration again, as a new
+ * generation built with it. */
+static void
+publish_monitoring(struct ew_daemon *d)
+{
+	struct ew_config *copy = ew_config_dup(d->dp.tables->cfg);
+	char err[256];
+
+	if (copy == NULL || ew_daemon_commit(d, copy, err, sizeof(err)) != 0)
+		rte_log(RTE_LOG_ERR, ew_probe_logtype,
+				"monitor: cannot publish the new state: %s\n",
+				copy == NULL ? "out of memory" : err);
+}
+
 /* Monitoring: one round per monitor.interval_ms (re-armed each time, so a
  * changed interval takes effect at once). */
 static void
@@ -261,7 +278,8 @@ on_probe(evutil_socket_t fd, short what, void *arg)
 	uint32_t ms = lc->d->dp.tables->cfg->monitor.interval_ms;
 	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
 
-	ew_probe_round(lc->d);
+	if (ew_probe_round(lc->d->probe))
+		publish_monitoring(lc->d);
 	event_add(lc->probe_ev, &tv);
 }
 
@@ -336,7 +354,8 @@ teardown(struct ew_daemon *d)
 	ew_telemetry_close();
 	for (i = 0; i < d->n_ports_open; i++)
 		ew_port_close(d->dp.port_id[i]);
-	ew_probe_fini(d);
+	ew_probe_fini(d->probe);
+	d->probe = NULL;
 	ew_sp_free(d->sp);
 	d->sp = NULL;
 	ew_dp_fini(&d->dp);
@@ -347,36 +366,29 @@ teardown(struct ew_daemon *d)
 	ew_slots_fini(&d->cslots);
 }
 
-struct ew_daemon *
-ew_daemon_start(const char *prog, struct ew_config *cfg)
+/* A client of the control socket, the metrics server or DPDK telemetry
+ * that leaves before its answer is written must cost an EPIPE on that one
+ * connection, not the process (SIGPIPE's default action): ignored
+ * process-wide, before EAL starts any thread. The signals the event loop
+ * takes are blocked in SS until EAL's threads (which inherit the mask)
+ * are started. */
+static void
+block_signals(sigset_t *ss)
 {
-	struct ew_daemon *d;
-	char *argv[EAL_ARGV_MAX], lcores[64], prefix[EW_NAME_MAX + 32];
-	struct ew_tables *t;
-	char err[256];
-	unsigned int i, lcore, n;
-	uint16_t max_mtu;
-	int argc;
-	sigset_t ss;
-
-	d = calloc(1, sizeof(*d));
-	if (d == NULL) {
-		ew_config_free(cfg);
-		return NULL;
-	}
-	/* A client of the control socket, the metrics server or DPDK
-	 * telemetry that leaves before its answer is written must cost an
-	 * EPIPE on that one connection, not the process (SIGPIPE's default
-	 * action): ignored process-wide, before EAL starts any thread. */
 	signal(SIGPIPE, SIG_IGN);
-	/* Signals are taken by the event loop; keep DPDK's threads (which
-	 * inherit this mask) from getting them. */
-	sigemptyset(&ss);
-	sigaddset(&ss, SIGINT);
-	sigaddset(&ss, SIGTERM);
-	sigaddset(&ss, SIGHUP);
-	sigaddset(&ss, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &ss, NULL);
+	sigemptyset(ss);
+	sigaddset(ss, SIGINT);
+	sigaddset(ss, SIGTERM);
+	sigaddset(ss, SIGHUP);
+	sigaddset(ss, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, ss, NULL);
+}
+
+static int
+start_eal(const char *prog, const struct ew_config *cfg)
+{
+	char *argv[EAL_ARGV_MAX], lcores[64], prefix[EW_NAME_MAX + 32];
+	int argc;
 
 	argc = eal_argv(prog, cfg, argv, lcores, sizeof(lcores), prefix,
 			sizeof(prefix));
@@ -386,26 +398,34 @@ ew_daemon_start(const char *prog, struct ew_config *cfg)
 		fprintf(stderr, "%s: cannot initialise DPDK (EAL): %s (see the EAL messages above; is another DPDK process using the same --file-prefix, by default edgeway-NODE?)\n",
 				prog, rte_errno != 0 ? rte_strerror(rte_errno) :
 				"no reason given");
-		ew_config_free(cfg);
-		free(d);
-		return NULL;
+		return -1;
 	}
-	pthread_sigmask(SIG_UNBLOCK, &ss, NULL);
+	return 0;
+}
+
+/* Packet buffers sized for the largest MTU, and the dataplane's shared
+ * state (rings, stats, RCU). */
+static int
+start_dataplane(struct ew_daemon *d, const char *prog,
+		const struct ew_config *cfg)
+{
+	uint16_t max_mtu = 0;
+	char err[256];
+	unsigned int i;
 
 	if (rte_lcore_count() < cfg->workers + 1) {
 		fprintf(stderr, "%s: %u workers need %u lcores, EAL has %u\n",
 				prog, cfg->workers, cfg->workers + 1,
 				rte_lcore_count());
-		goto out_cfg;
+		return -1;
 	}
-	max_mtu = 0;
 	for (i = 0; i < cfg->n_ifaces; i++)
 		max_mtu = RTE_MAX(max_mtu, cfg->ifaces[i].mtu);
 	d->mp = ew_dp_pool_create("ew_mbufs", cfg->mbufs, max_mtu,
 			(int)rte_socket_id(), err, sizeof(err));
 	if (d->mp == NULL) {
 		fprintf(stderr, "%s: %s\n", prog, err);
-		goto out_cfg;
+		return -1;
 	}
 	LOG(INFO, "packet buffers: %u mbufs of %u bytes for mtu %u, about %zu MiB\n",
 			cfg->mbufs, rte_pktmbuf_data_room_size(d->mp), max_mtu,
@@ -414,8 +434,17 @@ ew_daemon_start(const char *prog, struct ew_config *cfg)
 	d->dp.idle = cfg->idle;
 	if (ew_dp_init(&d->dp, cfg->workers, cfg->n_ifaces, err, sizeof(err)) != 0) {
 		fprintf(stderr, "%s: %s\n", prog, err);
-		goto out_cfg;
+		return -1;
 	}
+	return 0;
+}
+
+static int
+open_ports(struct ew_daemon *d, const char *prog, const struct ew_config *cfg)
+{
+	char err[256];
+	unsigned int i;
+
 	for (i = 0; i < cfg->n_ifaces; i++) {
 		const struct ew_iface_cfg *ic = &cfg->ifaces[i];
 
@@ -424,7 +453,7 @@ ew_daemon_start(const char *prog, struct ew_config *cfg)
 			fprintf(stderr, "%s: %s:%u:%u: error: interface '%s': %s\n",
 					prog, cfg->file, ic->pos.line, ic->pos.col,
 					ic->name, err);
-			goto out_cfg;
+			return -1;
 		}
 		d->dp.port_id[i] = d->port_ids[i];
 		d->dp.port_mtu[i] = ic->mtu;
@@ -432,31 +461,60 @@ ew_daemon_start(const char *prog, struct ew_config *cfg)
 				EW_MAX_WORKERS);
 		d->n_ports_open++;
 	}
+	return 0;
+}
+
+/* The first table generation, built from CFG (which it then owns) and
+ * published; NULL if it cannot be (CFG is not freed then). */
+static struct ew_tables *
+first_generation(struct ew_daemon *d, const char *prog, struct ew_config *cfg)
+{
+	struct ew_tables *t;
+	char err[256];
+
 	snprintf(d->cfg_path, sizeof(d->cfg_path), "%s", cfg->file);
 	if (ew_slots_init(&d->tslots, EW_MAX_TUNNELS) != 0 ||
 			ew_slots_init(&d->cslots, EW_MAX_CLASSES) != 0) {
 		fprintf(stderr, "%s: out of memory\n", prog);
-		goto out_cfg;
+		return NULL;
 	}
 	t = ew_tables_build(cfg, d->macs, d->port_ids, &d->tslots, &d->cslots,
 			err, sizeof(err));
 	if (t == NULL) {
 		fprintf(stderr, "%s: %s\n", prog, err);
-		goto out_cfg;
+		return NULL;
 	}
-	cfg = NULL;	/* owned by the tables now */
 	d->clf_builds = 1;
 	ew_dp_publish(&d->dp, t);
+	return t;
+}
+
+/* What the control thread runs beside the event loop: the slow path,
+ * monitoring, telemetry. */
+static int
+start_control(struct ew_daemon *d, const char *prog, const struct ew_tables *t)
+{
 	d->sp = ew_sp_create(&d->dp);
 	if (d->sp == NULL) {
 		fprintf(stderr, "%s: out of memory\n", prog);
-		goto out;
+		return -1;
 	}
 	ew_sp_tables_changed(d->sp, t);
-	ew_probe_init(d);
+	d->probe = ew_probe_init(&d->dp, d->sp);
+	if (d->probe == NULL) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return -1;
+	}
 	ew_telemetry_init(d);
+	return 0;
+}
 
-	n = 0;
+/* One worker per worker lcore; returns how many run, or -1 (then none). */
+static int
+launch_workers(struct ew_daemon *d, const char *prog)
+{
+	unsigned int i, lcore, n = 0;
+
 	RTE_LCORE_FOREACH_WORKER(lcore) {
 		if (n == d->dp.n_workers)
 			break;
@@ -469,22 +527,52 @@ ew_daemon_start(const char *prog, struct ew_config *cfg)
 					prog, d->dp.worker_lcore[i]);
 			d->dp.stop = true;
 			rte_eal_mp_wait_lcore();
-			goto out;
+			return -1;
 		}
 	}
+	return (int)n;
+}
+
+struct ew_daemon *
+ew_daemon_start(const char *prog, struct ew_config *cfg)
+{
+	struct ew_daemon *d;
+	struct ew_tables *t;
+	sigset_t ss;
+	int n;
+
+	d = calloc(1, sizeof(*d));
+	if (d == NULL) {
+		ew_config_free(cfg);
+		return NULL;
+	}
+	block_signals(&ss);
+	if (start_eal(prog, cfg) != 0) {
+		ew_config_free(cfg);
+		free(d);
+		return NULL;
+	}
+	pthread_sigmask(SIG_UNBLOCK, &ss, NULL);
+	if (start_dataplane(d, prog, cfg) != 0 ||
+			open_ports(d, prog, cfg) != 0)
+		goto fail;
+	t = first_generation(d, prog, cfg);
+	if (t == NULL)
+		goto fail;
+	cfg = NULL;	/* owned by the tables now */
+	if (start_control(d, prog, t) != 0)
+		goto fail;
+	n = launch_workers(d, prog);
+	if (n < 0)
+		goto fail;
 	d->started_ms = ew_now_ms();
 	LOG(INFO, "node '%s': %u interfaces, %u overlays, %u tunnels, %u workers: running\n",
 			t->cfg->node_name, t->n_ports, t->n_overlays, t->n_tunnels,
-			n);
+			(unsigned int)n);
 	return d;
-out:
+fail:
 	teardown(d);
-	free(d);
-	rte_eal_cleanup();
-	return NULL;
-out_cfg:
-	teardown(d);
-	ew_config_free(cfg);
+	ew_config_free(cfg);	/* NULL once the tables own it */
 	free(d);
 	rte_eal_cleanup();
 	return NULL;

@@ -12,11 +12,10 @@
 #include "control/slowpath/slowpath.h"
 #include "fastpath/dataplane.h"
 #include "fastpath/slots.h"
-#include "control/sla/monitor.h"
 
 struct ew_ctl;
 struct ew_metrics;
-struct event_base;
+struct ew_prober;
 
 struct ew_daemon {
 	struct ew_dp dp;
@@ -33,15 +32,7 @@ struct ew_daemon {
 	uint64_t generation;		/* generations published after the first */
 	uint64_t clf_builds;		/* classifiers built (not shared) */
 	uint64_t api_requests, api_errors;
-
-	/* monitoring, by counter slot */
-	struct ew_mon *mon[EW_MAX_TUNNELS];	/* read by telemetry: RCU */
-	struct ew_mon *mon_retired;	/* freed after a grace period */
-	uint8_t tun_down[EW_MAX_TUNNELS];
-	struct ew_sla_state *sla[EW_MAX_CLASSES];
-	unsigned int sla_ov[EW_MAX_CLASSES][EW_SLA_MAX_OVERLAYS];	/* the list it is for */
-	uint32_t class_allow[EW_MAX_CLASSES];
-	struct ew_runtime rt;
+	struct ew_prober *probe;	/* monitoring and SLA steering */
 };
 
 int ew_daemon_run(const char *prog, struct ew_config *cfg);
@@ -61,22 +52,5 @@ void ew_daemon_stop(struct ew_daemon *d, bool report);
  */
 int ew_daemon_commit(struct ew_daemon *d, struct ew_config *cfg, char *err,
 		size_t errlen);
-
-/* Human-readable views (also used by the console later). */
-void ew_show_interfaces(const struct ew_daemon *d, FILE *f);
-void ew_show_tunnels(const struct ew_daemon *d, FILE *f);
-void ew_show_stats(const struct ew_daemon *d, FILE *f);
-void ew_show_neighbours(const struct ew_daemon *d, FILE *f);
-
-/* DPDK telemetry commands under /edgeway/. */
-void ew_telemetry_init(struct ew_daemon *d);
-/* Before teardown: telemetry clients are refused from now on, and none is
- * reading when it returns. */
-void ew_telemetry_close(void);
-
-/* Prometheus GET /metrics on ADDR ("a.b.c.d:port"). */
-struct ew_metrics *ew_metrics_open(struct event_base *base, struct ew_daemon *d,
-		const char *addr, char *err, size_t errlen);
-void ew_metrics_close(struct ew_metrics *m);
 
 #endif /* EW_DAEMON_H */

@@ -208,18 +208,19 @@ tunnel_msg(struct arena *a, const struct ew_daemon *d, const struct ew_tables *t
 	m->remote = aip(a, tu->remote);
 	m->peer = aip(a, tu->peer);
 	if (d != NULL) {
+		const struct ew_mon *mon = ew_probe_mon(d->probe, tu->slot);
 		struct ew_path p;
 
-		ew_probe_path(d, tu->slot, &p);
+		ew_probe_path(d->probe, tu->slot, &p);
 		m->up = p.up;
 		m->rtt_ms = isnan(p.rtt_ms) ? 0 : p.rtt_ms;
 		m->jitter_ms = isnan(p.jitter_ms) ? 0 : p.jitter_ms;
 		m->loss_pct = isnan(p.loss_pct) ? 0 : p.loss_pct;
-		if (d->mon[tu->slot] != NULL) {
-			m->rtt_last_ms = d->mon[tu->slot]->rtt_ns / 1e6;
-			m->probe_unmatched = d->mon[tu->slot]->unmatched;
+		if (mon != NULL) {
+			m->rtt_last_ms = mon->rtt_ns / 1e6;
+			m->probe_unmatched = mon->unmatched;
 		}
-		m->probe_active = (char *)ew_probe_active(d, tu->slot);
+		m->probe_active = (char *)ew_probe_active(d->probe, tu->slot);
 	}
 	m->probe = (char *)ew_probe_name(tu->probe);
 	if (t->cfg != NULL && tu->ox < t->cfg->n_overlays) {
@@ -398,7 +399,7 @@ show_classes(struct arena *a, const struct ew_daemon *d,
 						astr(a, "%s", mc->ingress_ref[j].name);
 			m->match[m->n_match++] = mm;
 		}
-		m->switches = d->sla[cl->slot] != NULL ? d->sla[cl->slot]->switches : 0;
+		m->switches = ew_probe_switches(d->probe, cl->slot);
 		m->packets = s->cls[cl->slot].packets;
 		m->bytes = s->cls[cl->slot].bytes;
 		m->drops = s->cls[cl->slot].drops;

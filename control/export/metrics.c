@@ -33,6 +33,7 @@
 #include <rte_ethdev.h>
 
 #include "control/daemon.h"
+#include "control/export/export.h"
 #include "control/probe.h"
 
 #define EW_METRICS_MAX_HEADERS	8192	/* request line and headers */
@@ -94,11 +95,9 @@ lv(FILE *f, const char *s)
 }
 
 static void
-write_metrics(FILE *f, struct ew_metrics *m)
+write_interfaces(FILE *f, const struct ew_daemon *d, const struct ew_tables *t,
+		const struct ew_lcore_stats *s)
 {
-	struct ew_daemon *d = m->d;
-	const struct ew_tables *t = d->dp.tables;
-	struct ew_lcore_stats *s = ew_dp_stats_snapshot(&d->dp);
 	static const struct {
 		const char *name, *help;
 		size_t off;
@@ -112,10 +111,8 @@ write_metrics(FILE *f, struct ew_metrics *m)
 		{ "edgeway_interface_tx_bytes_total", "Bytes sent on an interface.",
 			offsetof(struct ew_port_stats, tx_bytes) },
 	};
-	unsigned int i, k, c;
+	unsigned int i, k;
 
-	if (s == NULL)
-		return;
 	for (k = 0; k < RTE_DIM(ifc); k++) {
 		family(f, ifc[k].name, "counter", ifc[k].help);
 		for (i = 0; i < t->n_ports; i++)
@@ -135,45 +132,57 @@ write_metrics(FILE *f, struct ew_metrics *m)
 		fprintf(f, "edgeway_interface_drops_total{interface=\"%s\"} %" PRIu64 "\n",
 				t->ports[i].name, s->port[i].drops + pmd);
 	}
+}
+
+/* What monitoring measures of each tunnel: up, RTT, jitter, loss. */
+static void
+write_tunnel_paths(FILE *f, const struct ew_daemon *d, const struct ew_tables *t)
+{
+	static const char *const meas[][2] = {
+		{ "edgeway_tunnel_rtt_seconds", "Smoothed round-trip time of the tunnel's probes (NaN until one is answered)." },
+		{ "edgeway_tunnel_jitter_seconds", "Jitter of the probes' round trips, RFC 3550 style." },
+		{ "edgeway_tunnel_loss_ratio", "Probes lost over the monitor.window." },
+	};
+	unsigned int i, k;
 
 	family(f, "edgeway_tunnel_up", "gauge",
 			"1 if the tunnel answers its probes (down after monitor.down_after losses in a row).");
 	for (i = 0; i < t->n_tunnels; i++) {
 		struct ew_path p;
 
-		ew_probe_path(d, t->tun[i].slot, &p);
+		ew_probe_path(d->probe, t->tun[i].slot, &p);
 		fputs("edgeway_tunnel_up{overlay=\"", f);
 		lv(f, t->ov[t->tun[i].ox].name);
 		fputs("\",tunnel=\"", f);
 		lv(f, t->tun[i].name);
 		fprintf(f, "\"} %d\n", p.up);
 	}
-	{
-		static const char *const meas[][2] = {
-			{ "edgeway_tunnel_rtt_seconds", "Smoothed round-trip time of the tunnel's probes (NaN until one is answered)." },
-			{ "edgeway_tunnel_jitter_seconds", "Jitter of the probes' round trips, RFC 3550 style." },
-			{ "edgeway_tunnel_loss_ratio", "Probes lost over the monitor.window." },
-		};
+	for (k = 0; k < RTE_DIM(meas); k++) {
+		family(f, meas[k][0], "gauge", meas[k][1]);
+		for (i = 0; i < t->n_tunnels; i++) {
+			struct ew_path p;
+			double v;
 
-		for (k = 0; k < RTE_DIM(meas); k++) {
-			family(f, meas[k][0], "gauge", meas[k][1]);
-			for (i = 0; i < t->n_tunnels; i++) {
-				struct ew_path p;
-				double v;
-
-				ew_probe_path(d, t->tun[i].slot, &p);
-				v = k == 0 ? p.rtt_ms / 1e3 : k == 1 ? p.jitter_ms / 1e3 :
-						p.loss_pct / 100;
-				fprintf(f, "%s{overlay=\"%s\",tunnel=\"%s\"} ",
-						meas[k][0], t->ov[t->tun[i].ox].name,
-						t->tun[i].name);
-				if (isnan(v))
-					fputs("NaN\n", f);
-				else
-					fprintf(f, "%.9g\n", v);
-			}
+			ew_probe_path(d->probe, t->tun[i].slot, &p);
+			v = k == 0 ? p.rtt_ms / 1e3 : k == 1 ? p.jitter_ms / 1e3 :
+					p.loss_pct / 100;
+			fprintf(f, "%s{overlay=\"%s\",tunnel=\"%s\"} ",
+					meas[k][0], t->ov[t->tun[i].ox].name,
+					t->tun[i].name);
+			if (isnan(v))
+				fputs("NaN\n", f);
+			else
+				fprintf(f, "%.9g\n", v);
 		}
 	}
+}
+
+static void
+write_tunnel_counters(FILE *f, const struct ew_tables *t,
+		const struct ew_lcore_stats *s)
+{
+	unsigned int i;
+
 	family(f, "edgeway_tunnel_tx_packets_total", "counter", "Packets sent into a tunnel.");
 	for (i = 0; i < t->n_tunnels; i++)
 		fprintf(f, "edgeway_tunnel_tx_packets_total{overlay=\"%s\",tunnel=\"%s\"} %" PRIu64 "\n",
@@ -184,6 +193,14 @@ write_metrics(FILE *f, struct ew_metrics *m)
 		fprintf(f, "edgeway_tunnel_rx_packets_total{overlay=\"%s\",tunnel=\"%s\"} %" PRIu64 "\n",
 				t->ov[t->tun[i].ox].name, t->tun[i].name,
 				s->tunnel[t->tun[i].slot].rx_packets);
+}
+
+/* Classes: their counters, the overlays each uses now, SLA switches. */
+static void
+write_classes(FILE *f, const struct ew_daemon *d, const struct ew_tables *t,
+		const struct ew_lcore_stats *s)
+{
+	unsigned int k, c;
 
 	family(f, "edgeway_class_packets_total", "counter", "Packets classified into a class and sent.");
 	for (c = 0; c < t->n_classes; c++)
@@ -210,8 +227,16 @@ write_metrics(FILE *f, struct ew_metrics *m)
 	for (c = 0; c < t->n_classes; c++)
 		fprintf(f, "edgeway_class_switches_total{class=\"%s\"} %" PRIu64 "\n",
 				t->classes[c].name,
-				d->sla[t->classes[c].slot] != NULL ?
-				d->sla[t->classes[c].slot]->switches : 0);
+				ew_probe_switches(d->probe, t->classes[c].slot));
+}
+
+/* The node's totals: drops by reason, punts, generations, the API and
+ * this server. */
+static void
+write_totals(FILE *f, const struct ew_metrics *m, const struct ew_lcore_stats *s)
+{
+	const struct ew_daemon *d = m->d;
+	unsigned int i;
 
 	family(f, "edgeway_drops_total", "counter", "Packets dropped, by reason.");
 	for (i = 0; i < EW_DROP_MAX; i++)
@@ -230,6 +255,22 @@ write_metrics(FILE *f, struct ew_metrics *m)
 	for (i = 0; i < EW_MREF_MAX; i++)
 		fprintf(f, "edgeway_metrics_refused_total{reason=\"%s\"} %" PRIu64 "\n",
 				ew_mref_names[i], m->refused[i]);
+}
+
+static void
+write_metrics(FILE *f, struct ew_metrics *m)
+{
+	const struct ew_daemon *d = m->d;
+	const struct ew_tables *t = d->dp.tables;
+	struct ew_lcore_stats *s = ew_dp_stats_snapshot(&d->dp);
+
+	if (s == NULL)
+		return;
+	write_interfaces(f, d, t, s);
+	write_tunnel_paths(f, d, t);
+	write_tunnel_counters(f, t, s);
+	write_classes(f, d, t, s);
+	write_totals(f, m, s);
 	free(s);
 }
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "control/daemon.h"
+#include "control/export/export.h"
 #include "fastpath/neigh.h"
 
 void

@@ -18,6 +18,7 @@
 #include <rte_telemetry.h>
 
 #include "control/daemon.h"
+#include "control/export/export.h"
 #include "control/probe.h"
 
 static struct ew_daemon *tel_daemon;
@@ -120,7 +121,7 @@ fill_tunnels(const struct ew_tables *t, const struct ew_lcore_stats *s,
 		add_u64(d, o, n, "tx_bytes", s->tunnel[sl].tx_bytes);
 		add_u64(d, o, n, "rx_bytes", s->tunnel[sl].rx_bytes);
 		/* 22.11 telemetry has no floats: microseconds, ppm */
-		ew_probe_path(tel_daemon, sl, &p);
+		ew_probe_path(tel_daemon->probe, sl, &p);
 		add_u64(d, o, n, "up", p.up);
 		if (!isnan(p.rtt_ms)) {
 			add_u64(d, o, n, "rtt_us", (uint64_t)(p.rtt_ms * 1000));

@@ -24,7 +24,7 @@
 
 #include <stdint.h>
 
-#include "control/sla/monitor.h"
+#include "control/sla/sla.h"
 #include "fastpath/dataplane.h"
 
 #define EW_NEIGH_QLEN		8	/* packets held per unresolved neighbour */

@@ -21,21 +21,11 @@
 #include "control/slowpath/slowpath.h"
 #include "fastpath/neigh.h"
 #include "fastpath/worker.h"
+#include "tests/common/fixtures.h"
 
 static const char cfg_text[] =
 	"node: { name: fz }\n"
-	"interfaces:\n"
-	"  - { name: lan0, role: lan, device: net_null0, address: 10.1.0.1/24,\n"
-	"      routes: [{ prefix: 10.1.128.0/17, via: 10.1.0.254 }] }\n"
-	"  - { name: inet, role: wan, device: net_null1, address: 198.51.100.1/24, gateway: 198.51.100.254 }\n"
-	"  - { name: lte, role: wan, device: net_null2, address: 203.0.113.1/25, gateway: 203.0.113.126 }\n"
-	"overlays:\n"
-	"  - name: gold\n    id: 100\n    encap: vxlan\n    address: 169.254.100.1/24\n"
-	"    tunnels: [{ name: to-b, wan: inet, remote: 198.51.100.2, peer: 169.254.100.2 }]\n"
-	"    routes: [{ prefix: 10.2.0.0/16, via: to-b }]\n"
-	"  - name: silver\n    id: 200\n    encap: gre\n    address: 169.254.200.1/24\n"
-	"    tunnels: [{ name: to-b, wan: lte, remote: 203.0.113.129, peer: 169.254.200.2 }]\n"
-	"    routes: [{ prefix: 10.2.0.0/16, via: to-b }, { prefix: 10.3.0.0/16, via: to-b }]\n"
+	EW_TEST_SITE_A
 	"classes:\n"
 	"  - { name: gre-udp, match: [{ proto: udp, dst_port: 5000-5100 }], overlays: [silver], dscp: 46 }\n"
 	"  - { name: bal, match: [{ proto: tcp, dst: 10.3.0.0/16 }], overlays: [gold, silver], balance: flow }\n"

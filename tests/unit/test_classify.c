@@ -25,6 +25,7 @@
 
 #include "config/config.h"
 #include "fastpath/classify.h"
+#include "tests/common/eal.h"
 #include "tests/common/rules.h"
 
 static void
@@ -163,10 +164,8 @@ t_totals(void **state)
 int
 main(int argc, char **argv)
 {
-	char prefix[64], cmd[128];
 	char *eal[] = { argv[0], "--no-huge", "-m", "1024", "--no-pci",
-		"--no-telemetry", "-l", "0", "--log-level=error",
-		"--file-prefix", prefix, NULL };
+		"--no-telemetry", "-l", "0", "--log-level=error", NULL };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_random_sets),
 		cmocka_unit_test(t_big_set),
@@ -176,13 +175,10 @@ main(int argc, char **argv)
 	};
 	int rc;
 
-	snprintf(prefix, sizeof(prefix), "ewclass-%d", (int)getpid());
-	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0)
+	if (ew_test_eal_init("ewclass", eal) < 0)
 		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	rte_eal_cleanup();
-	snprintf(cmd, sizeof(cmd), "rm -rf /var/run/dpdk/%s", prefix);
-	if (system(cmd) != 0)
+	if (ew_test_eal_cleanup() != 0)
 		return 1;
 	return rc;
 }

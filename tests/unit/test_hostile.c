@@ -39,6 +39,9 @@
 #include "control/slowpath/slowpath.h"
 #include "fastpath/neigh.h"
 #include "fastpath/worker.h"
+#include "tests/common/eal.h"
+#include "tests/common/frames.h"
+#include "tests/common/slowpath_env.h"
 
 /* lan0 (ifx 0) is a /16 with a LAN route via 10.1.0.254; inet (ifx 1)
  * carries a VXLAN tunnel to an on-link remote, gateway .254, and a second
@@ -107,32 +110,15 @@ drops(const char *name)
 static int
 setup(void **state)
 {
-	static const uint16_t ports[2] = { 0, 1 };
-	struct ew_config *cfg;
-	struct ew_diag d;
-	char err[128];
-
 	(void)state;
 	memset(&dp, 0, sizeof(dp));
 	dp.mp = mp;
-	if (ew_dp_init(&dp, 1, 2, err, sizeof(err)) != 0) {
-		fprintf(stderr, "%s\n", err);
-		return -1;
-	}
-	cfg = ew_config_load_string("hz.yaml", cfg_text, sizeof(cfg_text) - 1, &d);
-	if (cfg == NULL) {
-		ew_diag_print(&d, stderr);
-		return -1;
-	}
-	t = ew_tables_build(cfg, macs, ports, NULL, NULL, err, sizeof(err));
-	if (t == NULL)
-		return -1;
-	dp.tables = t;
-	sp = ew_sp_create(&dp);
+	sp = ew_test_slowpath_start(&dp, "hz.yaml", cfg_text, sizeof(cfg_text) - 1,
+			macs);
 	if (sp == NULL)
 		return -1;
+	t = dp.tables;
 	now_ms = ew_now_ms();
-	ew_sp_tables_changed(sp, t);
 	ew_sp_tick(sp, now_ms);
 	/* the worker's counters live apart from the control thread's */
 	w = rte_zmalloc("w", sizeof(*w), RTE_CACHE_LINE_SIZE);
@@ -175,25 +161,9 @@ static struct rte_mbuf *
 arp(uint16_t op, const struct rte_ether_addr *sha, uint32_t sip, uint32_t tip,
 		unsigned int ifx)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
-	struct rte_ether_hdr *eth;
-	struct rte_arp_hdr *a;
+	struct rte_mbuf *m = ew_test_arp_frame(mp, op, sha, sip, tip);
 
 	assert_non_null(m);
-	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, sizeof(*eth) + sizeof(*a));
-	a = (struct rte_arp_hdr *)(eth + 1);
-	memset(eth->dst_addr.addr_bytes, 0xff, 6);
-	eth->src_addr = *sha;
-	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
-	a->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
-	a->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
-	a->arp_hlen = 6;
-	a->arp_plen = 4;
-	a->arp_opcode = rte_cpu_to_be_16(op);
-	a->arp_data.arp_sha = *sha;
-	a->arp_data.arp_sip = rte_cpu_to_be_32(sip);
-	memset(&a->arp_data.arp_tha, 0, 6);
-	a->arp_data.arp_tip = rte_cpu_to_be_32(tip);
 	meta(m, EW_PUNT_ARP, ifx, EW_TX_NONE);
 	return m;
 }
@@ -794,9 +764,8 @@ t_echo_reply_by_arrival(void **state)
 int
 main(int argc, char **argv)
 {
-	char prefix[64];
 	char *eal[] = { argv[0], "--no-huge", "-m", "512", "--no-pci",
-		"--no-telemetry", "-l", "0", "--log-level", "*:error", prefix, NULL };
+		"--no-telemetry", "-l", "0", "--log-level", "*:error", NULL };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(t_held_packets_capped, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_lan_spoof_self, setup, teardown),
@@ -808,12 +777,10 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(t_policed_counted_on_arrival, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_echo_reply_by_arrival, setup, teardown),
 	};
-	char cmd[128];
 	int rc;
 
 	(void)argc;
-	snprintf(prefix, sizeof(prefix), "--file-prefix=ewhostile-%d", (int)getpid());
-	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0)
+	if (ew_test_eal_init("ewhostile", eal) < 0)
 		return 1;
 	if (ew_meta_register() != 0)
 		return 1;
@@ -822,9 +789,6 @@ main(int argc, char **argv)
 		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_mempool_free(mp);
-	rte_eal_cleanup();
-	snprintf(cmd, sizeof(cmd), "rm -rf /var/run/dpdk/ewhostile-%d", (int)getpid());
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove the DPDK runtime directory\n");
+	ew_test_eal_cleanup();
 	return rc;
 }

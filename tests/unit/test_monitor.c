@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "control/sla/monitor.h"
+#include "control/sla/sla.h"
 
 #define MS 1000000ull
 

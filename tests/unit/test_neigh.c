@@ -29,6 +29,9 @@
 #include "control/slowpath/slowpath.h"
 #include "fastpath/neigh.h"
 #include "fastpath/worker.h"
+#include "tests/common/eal.h"
+#include "tests/common/frames.h"
+#include "tests/common/slowpath_env.h"
 
 /* lan0 is a /16 so the table can be flooded from on-link senders. */
 static const char cfg_text[] =
@@ -52,25 +55,9 @@ static uint64_t now_ms;
 static struct rte_mbuf *
 arp(uint16_t op, const struct rte_ether_addr *sha, uint32_t sip, uint32_t tip)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(dp.mp);
-	struct rte_ether_hdr *eth;
-	struct rte_arp_hdr *a;
+	struct rte_mbuf *m = ew_test_arp_frame(dp.mp, op, sha, sip, tip);
 
 	assert_non_null(m);
-	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m, sizeof(*eth) + sizeof(*a));
-	a = (struct rte_arp_hdr *)(eth + 1);
-	memset(eth->dst_addr.addr_bytes, 0xff, 6);
-	eth->src_addr = *sha;
-	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_ARP);
-	a->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
-	a->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
-	a->arp_hlen = 6;
-	a->arp_plen = 4;
-	a->arp_opcode = rte_cpu_to_be_16(op);
-	a->arp_data.arp_sha = *sha;
-	a->arp_data.arp_sip = rte_cpu_to_be_32(sip);
-	memset(&a->arp_data.arp_tha, 0, 6);
-	a->arp_data.arp_tip = rte_cpu_to_be_32(tip);
 	memset(ew_meta(m), 0, sizeof(struct ew_meta));
 	ew_meta(m)->reason = EW_PUNT_ARP;
 	ew_meta(m)->ifx = 0;
@@ -247,15 +234,11 @@ t_bound_and_eviction(void **state)
 int
 main(int argc, char **argv)
 {
-	char prefix[64], err[128], cmd[128];
 	int rc;
 	char *eal[] = { argv[0], "--no-huge", "-m", "256", "--no-pci",
-		"--log-level", "*:error", prefix, NULL };
+		"--log-level", "*:error", NULL };
 	static const struct rte_ether_addr macs[2] = {
 		{ { 0x02, 0xee, 0, 0, 0, 0 } }, { { 0x02, 0xee, 0, 0, 0, 1 } } };
-	static const uint16_t ports[2] = { 0, 1 };
-	struct ew_config *cfg;
-	struct ew_diag d;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_request_learns),
 		cmocka_unit_test(t_unsolicited_reply_ignored),
@@ -267,32 +250,19 @@ main(int argc, char **argv)
 	};
 
 	(void)argc;
-	snprintf(prefix, sizeof(prefix), "--file-prefix=ewneigh-%d", (int)getpid());
-	if (rte_eal_init((int)(sizeof(eal) / sizeof(eal[0])) - 1, eal) < 0)
+	if (ew_test_eal_init("ewneigh", eal) < 0)
 		return 1;
 	dp.mp = rte_pktmbuf_pool_create("nb", 8192, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
-	if (dp.mp == NULL || ew_dp_init(&dp, 1, 2, err, sizeof(err)) != 0)
+	if (dp.mp == NULL)
 		return 1;
-	cfg = ew_config_load_string("nb.yaml", cfg_text, sizeof(cfg_text) - 1, &d);
-	if (cfg == NULL) {
-		ew_diag_print(&d, stderr);
-		return 1;
-	}
-	t = ew_tables_build(cfg, macs, ports, NULL, NULL, err, sizeof(err));
-	if (t == NULL)
-		return 1;
-	dp.tables = t;
-	sp = ew_sp_create(&dp);
+	sp = ew_test_slowpath_start(&dp, "nb.yaml", cfg_text, sizeof(cfg_text) - 1,
+			macs);
 	if (sp == NULL)
 		return 1;
-	ew_sp_tables_changed(sp, t);
+	t = dp.tables;
 	now_ms = ew_now_ms();
 	ew_sp_tick(sp, now_ms);
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	rte_eal_cleanup();
-	/* the DPDK runtime directory of this run's file prefix */
-	snprintf(cmd, sizeof(cmd), "rm -rf /var/run/dpdk/ewneigh-%d", (int)getpid());
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove the DPDK runtime directory\n");
+	ew_test_eal_cleanup();
 	return rc;
 }

@@ -31,6 +31,8 @@
 #include "fastpath/pkt.h"
 #include "fastpath/port.h"
 #include "fastpath/worker.h"
+#include "tests/common/eal.h"
+#include "tests/common/fixtures.h"
 
 static struct rte_mempool *mp;
 
@@ -38,18 +40,7 @@ static struct rte_mempool *mp;
  * (ifx 2, GRE silver, remote behind the gateway). */
 static const char cfg_a[] =
 	"node: { name: a }\n"
-	"interfaces:\n"
-	"  - { name: lan0, role: lan, device: net_null0, address: 10.1.0.1/24,\n"
-	"      routes: [{ prefix: 10.1.128.0/17, via: 10.1.0.254 }] }\n"
-	"  - { name: inet, role: wan, device: net_null1, address: 198.51.100.1/24, gateway: 198.51.100.254 }\n"
-	"  - { name: lte, role: wan, device: net_null2, address: 203.0.113.1/25, gateway: 203.0.113.126 }\n"
-	"overlays:\n"
-	"  - name: gold\n    id: 100\n    encap: vxlan\n    address: 169.254.100.1/24\n"
-	"    tunnels: [{ name: to-b, wan: inet, remote: 198.51.100.2, peer: 169.254.100.2 }]\n"
-	"    routes: [{ prefix: 10.2.0.0/16, via: to-b }]\n"
-	"  - name: silver\n    id: 200\n    encap: gre\n    address: 169.254.200.1/24\n"
-	"    tunnels: [{ name: to-b, wan: lte, remote: 203.0.113.129, peer: 169.254.200.2 }]\n"
-	"    routes: [{ prefix: 10.2.0.0/16, via: to-b }, { prefix: 10.3.0.0/16, via: to-b }]\n"
+	EW_TEST_SITE_A
 	"classes:\n"
 	"  - { name: gre-udp, match: [{ proto: udp, dst_port: 5000-5100 }], overlays: [silver], dscp: 46 }\n"
 	"  - { name: sigtran, match: [{ proto: 132, dst_port: 2905 }], overlays: [silver] }\n"
@@ -1308,10 +1299,8 @@ t_two_wans_one_remote(void **state)
 int
 main(int argc, char **argv)
 {
-	char prefix[64];
 	char *eal[] = { argv[0], "--no-huge", "-m", "256", "--no-pci",
-		"--no-telemetry", "-l", "0", "--log-level=error",
-		"--file-prefix", prefix, NULL };
+		"--no-telemetry", "-l", "0", "--log-level=error", NULL };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_ipv4_check),
 		cmocka_unit_test(t_ttl_dec),
@@ -1339,8 +1328,7 @@ main(int argc, char **argv)
 	char cmd[128];
 	int rc;
 
-	snprintf(prefix, sizeof(prefix), "ewunit-%d", (int)getpid());
-	if (rte_eal_init((int)RTE_DIM(eal) - 1, eal) < 0) {
+	if (ew_test_eal_init("ewunit", eal) < 0) {
 		fprintf(stderr, "EAL init failed\n");
 		return 1;
 	}
@@ -1360,9 +1348,6 @@ main(int argc, char **argv)
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
 	rte_mempool_free(mp);
 	rte_mempool_free(mp_jumbo);
-	rte_eal_cleanup();
-	snprintf(cmd, sizeof(cmd), "rm -rf /var/run/dpdk/%s", prefix);
-	if (system(cmd) != 0)
-		fprintf(stderr, "could not remove /var/run/dpdk/%s\n", prefix);
+	ew_test_eal_cleanup();
 	return rc;
 }

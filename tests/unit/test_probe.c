@@ -43,6 +43,8 @@
 #include "control/slowpath/slowpath.h"
 #include "fastpath/ntp.h"
 #include "fastpath/worker.h"
+#include "tests/common/eal.h"
+#include "tests/common/slowpath_env.h"
 
 #define MS 1000000ull
 
@@ -124,18 +126,16 @@ stamp_reply(uint32_t seq, uint64_t t1_ago_ns)
 static struct ew_mon *
 new_mon(unsigned int slot)
 {
-	struct ew_mon *m = malloc(sizeof(*m));
+	struct ew_mon *m = ew_probe_watch(d->probe, slot, 50, 5, 100 * MS);
 
 	assert_non_null(m);
-	ew_mon_init(m, 50, 5, 100 * MS);
-	d->mon[slot] = m;
 	return m;
 }
 
 static uint64_t
 send_probe(struct ew_mon *m)
 {
-	uint32_t seq = ew_mon_sent(m, ew_probe_now_ns(d));
+	uint32_t seq = ew_mon_sent(m, ew_probe_now_ns(d->probe));
 
 	ew_sp_send_probe(d->sp, 0, seq, ew_mon_kinds(m, seq));
 	return seq;
@@ -165,7 +165,7 @@ t_stamp_forged_t1(void **state)
 	printf("forged T1 = T4 - 10 s: rtt %.3f ms (sent 20 ms before)\n",
 			m->rtt_ns / 1e6);
 	assert_true(m->rtt_ns >= 19 * MS && m->rtt_ns < 500 * MS);
-	ew_probe_forget_tunnel(d, slot);
+	ew_probe_forget_tunnel(d->probe, slot);
 }
 
 /* Probe SEQ of tunnel slot SLOT as the control thread queues it for
@@ -216,7 +216,7 @@ t_rtt_from_wire(void **state)
 	uint64_t tsc;
 	uint32_t seq;
 
-	seq = ew_mon_sent(m, ew_probe_now_ns(d));
+	seq = ew_mon_sent(m, ew_probe_now_ns(d->probe));
 	sleep_ms(200);
 	queue_probe(slot, seq);
 	worker0_sends();
@@ -233,7 +233,7 @@ t_rtt_from_wire(void **state)
 
 	/* EW_PROBE_TX_DEPTH probes later its entry is another's: the queue
 	 * time is all we have, and the round trip counts from it */
-	seq = ew_mon_sent(m, ew_probe_now_ns(d));
+	seq = ew_mon_sent(m, ew_probe_now_ns(d->probe));
 	sleep_ms(50);
 	queue_probe(slot, seq);
 	queue_probe(slot, seq + EW_PROBE_TX_DEPTH);
@@ -242,7 +242,7 @@ t_rtt_from_wire(void **state)
 	ew_sp_handle(d->sp, stamp_reply(seq, 1 * MS));
 	assert_int_equal(m->answered, 2);
 	assert_true(m->rtt_ns >= 50 * MS && m->rtt_ns < 500 * MS);
-	ew_probe_forget_tunnel(d, slot);
+	ew_probe_forget_tunnel(d->probe, slot);
 }
 
 /* A peer (here the WAN gateway) that does not answer ARP yet, 20 probe
@@ -281,36 +281,32 @@ t_forget_waits_for_readers(void **state)
 
 	assert_int_equal(rte_rcu_qsbr_thread_register(d->dp.qs, reader), 0);
 	rte_rcu_qsbr_thread_online(d->dp.qs, reader);
-	seen = d->mon[slot];		/* what ew_probe_path() reads */
+	seen = ew_probe_mon(d->probe, slot);		/* what ew_probe_path() reads */
 	assert_ptr_equal(seen, m);
-	ew_probe_forget_tunnel(d, slot);
-	assert_null(d->mon[slot]);
+	ew_probe_forget_tunnel(d->probe, slot);
+	assert_null(ew_probe_mon(d->probe, slot));
 	/* still readable: these are what free() overwrites first */
 	assert_int_equal(seen->window, 50);
 	assert_int_equal(seen->down_after, 5);
 	assert_int_equal(seen->timeout_ns, 100 * MS);
 	/* not freed while the reader is online */
-	ew_probe_reclaim(d);
-	assert_ptr_equal(d->mon_retired, m);
+	ew_probe_reclaim(d->probe);
+	assert_ptr_equal(ew_probe_retired(d->probe), m);
 	assert_int_equal(seen->window, 50);
 	rte_rcu_qsbr_thread_offline(d->dp.qs, reader);
 	/* the reader passed a quiescent state: freed now */
-	ew_probe_reclaim(d);
-	assert_null(d->mon_retired);
+	ew_probe_reclaim(d->probe);
+	assert_null(ew_probe_retired(d->probe));
 	rte_rcu_qsbr_thread_unregister(d->dp.qs, reader);
 }
 
 int
 main(int argc, char **argv)
 {
-	char prefix[64], err[128];
 	char *eal[] = { argv[0], "--no-huge", "-m", "256", "--no-pci",
-		"--log-level", "*:error", prefix, NULL };
+		"--log-level", "*:error", NULL };
 	static const struct rte_ether_addr macs[2] = {
 		{ { 0x02, 0xee, 0, 0, 0, 0 } }, { { 0x02, 0xee, 0, 0, 0, 1 } } };
-	static const uint16_t ports[2] = { 0, 1 };
-	struct ew_config *cfg;
-	struct ew_diag dg;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(t_stamp_forged_t1),
 		cmocka_unit_test(t_rtt_from_wire),
@@ -323,36 +319,25 @@ main(int argc, char **argv)
 	/* freed memory is overwritten at once: a use after free shows in a
 	 * plain build too (ASan reports it anyway) */
 	mallopt(M_PERTURB, 0x5a);
-	snprintf(prefix, sizeof(prefix), "--file-prefix=ewprobe-%d", (int)getpid());
-	if (rte_eal_init((int)(sizeof(eal) / sizeof(eal[0])) - 1, eal) < 0)
+	if (ew_test_eal_init("ewprobe", eal) < 0)
 		return 1;
 	d = calloc(1, sizeof(*d));
 	if (d == NULL)
 		return 1;
 	d->dp.mp = rte_pktmbuf_pool_create("pb", 4096, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, 0);
-	if (d->dp.mp == NULL || ew_dp_init(&d->dp, 1, 2, err, sizeof(err)) != 0)
+	if (d->dp.mp == NULL)
 		return 1;
-	cfg = ew_config_load_string("pb.yaml", cfg_text, sizeof(cfg_text) - 1, &dg);
-	if (cfg == NULL) {
-		ew_diag_print(&dg, stderr);
-		return 1;
-	}
-	t = ew_tables_build(cfg, macs, ports, NULL, NULL, err, sizeof(err));
-	if (t == NULL)
-		return 1;
-	d->dp.tables = t;
-	d->sp = ew_sp_create(&d->dp);
+	d->sp = ew_test_slowpath_start(&d->dp, "pb.yaml", cfg_text,
+			sizeof(cfg_text) - 1, macs);
 	if (d->sp == NULL)
 		return 1;
-	ew_sp_tables_changed(d->sp, t);
-	ew_probe_init(d);
+	t = d->dp.tables;
+	d->probe = ew_probe_init(&d->dp, d->sp);
+	if (d->probe == NULL)
+		return 1;
 	rc = cmocka_run_group_tests(tests, NULL, NULL);
-	ew_probe_fini(d);
+	ew_probe_fini(d->probe);
 	ew_sp_free(d->sp);
-	rte_eal_cleanup();
-	/* the DPDK runtime directory of this run's file prefix */
-	snprintf(err, sizeof(err), "rm -rf /var/run/dpdk/ewprobe-%d", (int)getpid());
-	if (system(err) != 0)
-		fprintf(stderr, "could not remove the DPDK runtime directory\n");
+	ew_test_eal_cleanup();
 	return rc;
 }

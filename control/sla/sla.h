@@ -1,11 +1,24 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#ifndef EW_MONITOR_H
-#define EW_MONITOR_H
+#ifndef EW_SLA_H
+#define EW_SLA_H
 
 /*
- * Tunnel path estimators, fed with probe results; no I/O and no clock of
- * their own (times are passed in, in nanoseconds), so tests drive them
- * with a fake clock.
+ * control/sla/: what monitoring measures and decides, in plain C: no DPDK,
+ * no I/O, no clock of its own (times are passed in, in nanoseconds, so
+ * tests drive it with a fake clock; tests/unit/test_monitor links this
+ * library alone).
+ * - path.c: a tunnel's path estimators (struct ew_mon), fed with probe
+ *   results: RTT, jitter, loss, up/down, the probe kind the peer answers.
+ * - steer.c: the SLA decision (struct ew_sla_state): which of a class's
+ *   overlays it uses, and when and why it switches to another.
+ * The caller (control/probe.c) owns the states, sends the probes, feeds
+ * the answers in and applies the decisions.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* ---- path estimators (path.c) ----
  *
  * - RTT: last, and smoothed (EWMA, gain 1/8 as TCP's SRTT), seeded with
  *   the least of the first 3 samples (the first answers may have waited
@@ -42,9 +55,6 @@
  *   along every EW_MON_AUTO_RETRY_NS in case the peer learns it. A tunnel
  *   that goes down starts finding out again.
  */
-
-#include <stdbool.h>
-#include <stdint.h>
 
 #define EW_MON_MAX_WINDOW	1024	/* probes remembered, by sequence */
 #define EW_MON_UP_AFTER		3
@@ -126,7 +136,7 @@ double ew_mon_loss(const struct ew_mon *m);
 /* How long an unanswered probe waits before it counts as lost. */
 uint64_t ew_mon_loss_timeout(const struct ew_mon *m);
 
-/* ---- the SLA engine ---- */
+/* ---- SLA steering (steer.c) ---- */
 
 struct ew_sla {
 	double latency_ms, jitter_ms, loss_pct;	/* < 0: not constrained */
@@ -177,4 +187,4 @@ enum ew_sla_reason ew_sla_decide(struct ew_sla_state *s, const struct ew_sla *sl
 		const struct ew_path *paths, uint64_t now_ns, uint64_t hold_down_ns,
 		int *from);
 
-#endif /* EW_MONITOR_H */
+#endif /* EW_SLA_H */
