@@ -107,7 +107,7 @@ struct ew_iface_cfg {
 
 enum ew_probe {
 	EW_PROBE_AUTO,		/* default: STAMP, or ICMP echo if the peer
-				 * answers only that (control/sla/monitor.h) */
+				 * answers only that (control/sla/sla.h) */
 	EW_PROBE_STAMP,		/* RFC 8762, edgeway nodes reflect it */
 	EW_PROBE_ICMP,
 	EW_PROBE_NONE,		/* not monitored: always usable */
