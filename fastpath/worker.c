@@ -16,6 +16,7 @@
 #include <rte_malloc.h>
 #include <rte_prefetch.h>
 
+#include "fastpath/decap.h"
 #include "fastpath/encap.h"
 #include "fastpath/neigh.h"
 #include "fastpath/pkt.h"
@@ -513,125 +514,41 @@ inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	lan_out(w, t, m, ip, ifx, v, dst, slot);
 }
 
+/* WAN: a packet for our WAN address. ICMP is for the control thread; the
+ * rest must come through one of this WAN's tunnels (decap.h), which counts
+ * it once it is known, whatever becomes of it. */
 static inline void
 wan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		unsigned int ifx)
 {
-	const struct ew_port *p = &t->ports[ifx];
 	struct rte_ipv4_hdr *ip;
-	uint32_t ihl, len, src;
-	const uint8_t *l4;
-	int txi;
+	uint32_t len;
+	int r, tun;
 
 	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
 	ip = ip_parse(w, m, ifx);
 	if (ip == NULL)
 		return;
-	if (unlikely(rte_be_to_cpu_32(ip->dst_addr) != p->addr)) {
+	if (unlikely(rte_be_to_cpu_32(ip->dst_addr) != t->ports[ifx].addr)) {
 		drop(w, m, ifx, EW_DROP_WAN_NOT_LOCAL);
 		return;
 	}
-	ihl = (ip->version_ihl & 0xf) * 4u;
-	len = rte_pktmbuf_data_len(m);
-	src = rte_be_to_cpu_32(ip->src_addr);
-	l4 = (const uint8_t *)ip + ihl;
-
 	if (ip->next_proto_id == IPPROTO_ICMP) {
 		punt(w, m, EW_PUNT_LOCAL, ifx, EW_TX_NONE, 0, 0);
 		return;
 	}
-	if (unlikely(ew_ip_is_fragment(ip))) {
-		drop(w, m, ifx, EW_DROP_OUTER_FRAG);
-		return;
+	len = rte_pktmbuf_data_len(m);
+	r = ew_decap(t, m, ifx, &tun);
+	if (tun >= 0) {
+		w->st->tunnel[t->tun[tun].slot].rx_packets++;
+		w->st->tunnel[t->tun[tun].slot].rx_bytes += len;
 	}
-	if (unlikely(ip->next_proto_id == IPPROTO_UDP && len < ihl + 8)) {
-		drop(w, m, ifx, EW_DROP_RUNT);
-		return;
-	}
-	if (ip->next_proto_id == IPPROTO_UDP &&
-			(l4[2] << 8 | l4[3]) == EW_VXLAN_PORT) {
-		const uint8_t *vx = l4 + 8;
-		const struct rte_ether_hdr *in;
-		uint16_t type;
-
-		if (unlikely(len < ihl + 8 + 8 + RTE_ETHER_HDR_LEN)) {
-			drop(w, m, ifx, EW_DROP_RUNT);
-			return;
-		}
-		if (unlikely(!(vx[0] & 0x08))) {
-			drop(w, m, ifx, EW_DROP_VXLAN_FLAGS);
-			return;
-		}
-		txi = ew_tunnel_find(t, ifx, EW_ENCAP_VXLAN,
-				(uint32_t)vx[4] << 16 | vx[5] << 8 | vx[6], src);
-		if (unlikely(txi < 0)) {
-			drop(w, m, ifx, ew_tunnel_other_wan(t, ifx, EW_ENCAP_VXLAN,
-					(uint32_t)vx[4] << 16 | vx[5] << 8 | vx[6],
-					src) ? EW_DROP_TUNNEL_WRONG_WAN :
-					EW_DROP_TUNNEL_UNKNOWN);
-			return;
-		}
-		w->st->tunnel[t->tun[txi].slot].rx_packets++;
-		w->st->tunnel[t->tun[txi].slot].rx_bytes += len;
-		rte_pktmbuf_adj(m, (uint16_t)(ihl + 16));
-		in = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-		type = rte_be_to_cpu_16(in->ether_type);
-		if (type == RTE_ETHER_TYPE_ARP) {
-			punt(w, m, EW_PUNT_OV_ARP, ifx, t->tun[txi].slot, 0, 0);
-			return;
-		}
-		if (unlikely(type != RTE_ETHER_TYPE_IPV4 ||
-				!(rte_is_same_ether_addr(&in->dst_addr, &p->mac) ||
-				  rte_is_broadcast_ether_addr(&in->dst_addr)))) {
-			drop(w, m, ifx, EW_DROP_INNER_L2);
-			return;
-		}
-		rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
-		inner_ipv4(w, t, m, ifx, (unsigned int)txi);
-		return;
-	}
-	if (ip->next_proto_id == IPPROTO_GRE) {
-		uint32_t hl = 8, key;
-
-		if (unlikely(len < ihl + 4)) {
-			drop(w, m, ifx, EW_DROP_RUNT);
-			return;
-		}
-		/* C R K S s Recur(3) | flags(5) ver(3): want K, version 0;
-		 * a sequence number is accepted and ignored. */
-		if (unlikely((l4[0] & 0xcf) != 0 || !(l4[0] & 0x20) ||
-				(l4[1] & 0x07) != 0)) {
-			drop(w, m, ifx, EW_DROP_GRE_FLAGS);
-			return;
-		}
-		if (l4[0] & 0x10)
-			hl += 4;
-		if (unlikely(len < ihl + hl)) {
-			drop(w, m, ifx, EW_DROP_RUNT);
-			return;
-		}
-		if (unlikely((l4[2] << 8 | l4[3]) != RTE_ETHER_TYPE_IPV4)) {
-			drop(w, m, ifx, EW_DROP_GRE_PROTO);
-			return;
-		}
-		key = (uint32_t)l4[4] << 24 | (uint32_t)l4[5] << 16 |
-				(uint32_t)l4[6] << 8 | l4[7];
-		txi = key > 0xffffff ? -1 :
-				ew_tunnel_find(t, ifx, EW_ENCAP_GRE, key, src);
-		if (unlikely(txi < 0)) {
-			drop(w, m, ifx, key <= 0xffffff &&
-					ew_tunnel_other_wan(t, ifx, EW_ENCAP_GRE,
-					key, src) ? EW_DROP_TUNNEL_WRONG_WAN :
-					EW_DROP_TUNNEL_UNKNOWN);
-			return;
-		}
-		w->st->tunnel[t->tun[txi].slot].rx_packets++;
-		w->st->tunnel[t->tun[txi].slot].rx_bytes += len;
-		rte_pktmbuf_adj(m, (uint16_t)(ihl + hl));
-		inner_ipv4(w, t, m, ifx, (unsigned int)txi);
-		return;
-	}
-	drop(w, m, ifx, EW_DROP_WAN_PROTO);
+	if (likely(r == EW_DECAP_IPV4))
+		inner_ipv4(w, t, m, ifx, (unsigned int)tun);
+	else if (r == EW_DECAP_ARP)
+		punt(w, m, EW_PUNT_OV_ARP, ifx, t->tun[tun].slot, 0, 0);
+	else
+		drop(w, m, ifx, (enum ew_drop)r);
 }
 
 static inline void
