@@ -47,7 +47,7 @@ build_tunkeys(struct ew_tables *t)
 		}
 		t->tunkey[h].id_encap = key;
 		t->tunkey[h].remote = tu->remote;
-		t->tunkey[h].tx = i;
+		t->tunkey[h].tun = i;
 	}
 	return 0;
 }
@@ -120,7 +120,7 @@ static int
 build_overlays(struct ew_tables *t, const struct ew_config *cfg,
 		struct ew_slots *tslots, const struct ew_runtime *rt)
 {
-	unsigned int o, k, tx = 0, n_tun = 0;
+	unsigned int o, k, tun = 0, n_tun = 0;
 
 	for (o = 0; o < cfg->n_overlays; o++)
 		n_tun += cfg->overlays[o].n_tunnels;
@@ -140,7 +140,7 @@ build_overlays(struct ew_tables *t, const struct ew_config *cfg,
 	for (o = 0; o < cfg->n_overlays; o++) {
 		const struct ew_overlay_cfg *oc = &cfg->overlays[o];
 		struct ew_overlay *ov = &t->ov[o];
-		unsigned int first = tx, nr;
+		unsigned int first = tun, nr;
 		uint32_t *addr, *val;
 		uint8_t *len;
 		int rc;
@@ -152,9 +152,9 @@ build_overlays(struct ew_tables *t, const struct ew_config *cfg,
 		ov->addr = oc->address.addr;
 		ov->plen = oc->address.len;
 		memcpy(ov->name, oc->name, sizeof(ov->name));
-		for (k = 0; k < oc->n_tunnels; k++, tx++) {
+		for (k = 0; k < oc->n_tunnels; k++, tun++) {
 			const struct ew_tunnel_cfg *tc = &oc->tunnels[k];
-			struct ew_tunnel *tu = &t->tun[tx];
+			struct ew_tunnel *tu = &t->tun[tun];
 			const struct ew_port *wan = &t->ports[tc->wan];
 
 			tu->ifx = (uint16_t)tc->wan;
@@ -180,7 +180,7 @@ build_overlays(struct ew_tables *t, const struct ew_config *cfg,
 					return -1;
 				tu->slot = (uint16_t)sl;
 			} else {
-				tu->slot = (uint16_t)tx;
+				tu->slot = (uint16_t)tun;
 			}
 		}
 		/* configured routes, plus each tunnel's peer as a connected

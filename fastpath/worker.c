@@ -33,18 +33,18 @@ drop(struct ew_worker *w, struct rte_mbuf *m, unsigned int ifx, enum ew_drop r)
 }
 
 static bool punt(struct ew_worker *w, struct rte_mbuf *m, uint8_t reason,
-		unsigned int ifx, uint16_t tx, uint16_t arg, uint32_t nh);
+		unsigned int ifx, uint16_t tun_slot, uint16_t arg, uint32_t nh);
 
 /* Drop M under reason R, and hand it to the control thread to answer its
  * source with ICMP TYPE/CODE (MTU for "fragmentation needed"). */
 static inline void
 drop_icmp(struct ew_worker *w, struct rte_mbuf *m, unsigned int ifx,
-		enum ew_drop r, uint16_t tx, uint8_t type, uint8_t code,
+		enum ew_drop r, uint16_t tun_slot, uint8_t type, uint8_t code,
 		uint32_t mtu)
 {
 	w->st->drop[r]++;
 	w->st->port[ifx].drops++;
-	punt(w, m, EW_PUNT_ICMP_ERR, ifx, tx, (uint16_t)(type << 8 | code), mtu);
+	punt(w, m, EW_PUNT_ICMP_ERR, ifx, tun_slot, (uint16_t)(type << 8 | code), mtu);
 }
 
 /* Clamp the MSS of a TCP SYN in IP (LEN bytes from the IP header). */
@@ -77,9 +77,10 @@ punt_flush(struct ew_worker *w)
 
 /* May one more packet of class CL from interface IFX go to the control
  * thread now? GCRA on the burst's TSC: no atomics, no extra rdtsc. The
- * classes of what comes through a tunnel are kept per tunnel SLOT. */
+ * classes of what comes through a tunnel are kept per tunnel, by its
+ * slot TUN_SLOT. */
 static inline bool
-police(struct ew_worker *w, unsigned int cl, unsigned int ifx, uint16_t slot)
+police(struct ew_worker *w, unsigned int cl, unsigned int ifx, uint16_t tun_slot)
 {
 	/* the row of w->pol_tun of a per-tunnel class, -1 for the others */
 	static const int8_t tun_row[EW_POL_MAX] = {
@@ -89,8 +90,8 @@ police(struct ew_worker *w, unsigned int cl, unsigned int ifx, uint16_t slot)
 	};
 	uint64_t now = w->rx_tsc, *tat, next;
 
-	if (tun_row[cl] >= 0 && slot < EW_MAX_TUNNELS)
-		tat = &w->pol_tun[tun_row[cl]][slot];
+	if (tun_row[cl] >= 0 && tun_slot < EW_MAX_TUNNELS)
+		tat = &w->pol_tun[tun_row[cl]][tun_slot];
 	else
 		tat = &w->pol_tat[cl][ifx];
 	next = *tat > now ? *tat : now;
@@ -118,12 +119,12 @@ static const uint8_t punt_class[] = {
  * policed (freed, and counted as a drop of IN). */
 static bool
 punt_in(struct ew_worker *w, struct rte_mbuf *m, unsigned int cl,
-		uint8_t reason, unsigned int ifx, unsigned int in, uint16_t tx,
+		uint8_t reason, unsigned int ifx, unsigned int in, uint16_t tun_slot,
 		uint16_t arg, uint32_t nh)
 {
 	struct ew_meta *mt;
 
-	if (unlikely(!police(w, cl, ifx, tx))) {
+	if (unlikely(!police(w, cl, ifx, tun_slot))) {
 		w->st->drop[EW_DROP_POLICE_ARP + cl]++;
 		/* an ICMP error's packet is already counted as dropped */
 		if (reason != EW_PUNT_ICMP_ERR)
@@ -135,7 +136,7 @@ punt_in(struct ew_worker *w, struct rte_mbuf *m, unsigned int cl,
 
 	mt->reason = reason;
 	mt->ifx = (uint8_t)ifx;
-	mt->tx = tx;
+	mt->tx = tun_slot;
 	mt->arg = arg;
 	mt->nh = nh;
 	mt->tos = 0;
@@ -149,10 +150,10 @@ punt_in(struct ew_worker *w, struct rte_mbuf *m, unsigned int cl,
 
 static bool
 punt(struct ew_worker *w, struct rte_mbuf *m, uint8_t reason, unsigned int ifx,
-		uint16_t tx, uint16_t arg, uint32_t nh)
+		uint16_t tun_slot, uint16_t arg, uint32_t nh)
 {
 	RTE_BUILD_BUG_ON(RTE_DIM(punt_class) != EW_PUNT_MAX);
-	return punt_in(w, m, punt_class[reason], reason, ifx, ifx, tx, arg, nh);
+	return punt_in(w, m, punt_class[reason], reason, ifx, ifx, tun_slot, arg, nh);
 }
 
 /* Data at an IPv4 packet for us from a tunnel: a probe (ours or the
@@ -290,12 +291,12 @@ ip_parse(struct ew_worker *w, struct rte_mbuf *m, unsigned int ifx)
 }
 
 /* Forward an IPv4 packet (data at IP, TTL checked) out of LAN interface
- * OUT to next hop NH. SLOT is the tunnel it came out of (EW_TX_NONE from
+ * OUT to next hop NH. TUN_SLOT is the tunnel it came out of (EW_TX_NONE from
  * the LAN): an ICMP error goes back that way. */
 static inline void
 lan_out(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		struct rte_ipv4_hdr *ip, unsigned int in_ifx, unsigned int v,
-		uint32_t dst, uint16_t slot)
+		uint32_t dst, uint16_t tun_slot)
 {
 	const struct ew_lan_nh *lnh = &t->lan_nh[v];
 	unsigned int out = lnh->ifx;
@@ -308,7 +309,7 @@ lan_out(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	 * LAN's: frag needed with DF, else fragmented by the control thread */
 	if (unlikely(rte_be_to_cpu_16(ip->total_length) > t->ports[out].mtu)) {
 		if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) {
-			drop_icmp(w, m, in_ifx, EW_DROP_MTU, slot, 3, 4,
+			drop_icmp(w, m, in_ifx, EW_DROP_MTU, tun_slot, 3, 4,
 					t->ports[out].mtu);
 			return;
 		}
@@ -412,18 +413,18 @@ lan_overlay(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	const struct ew_overlay *ov;
 	struct rte_ether_addr nh_mac, peer_mac;
 	uint64_t l2a, l2b;
-	int txi;
+	int tun;
 
 	hash = ew_flow_hash(ip, len);
-	txi = ew_route_class(t, cl, rte_be_to_cpu_32(ip->dst_addr), hash);
-	if (unlikely(txi < 0)) {
+	tun = ew_route_class(t, cl, rte_be_to_cpu_32(ip->dst_addr), hash);
+	if (unlikely(tun < 0)) {
 		w->st->cls[cl->slot].drops++;
 		drop_icmp(w, m, ifx, EW_DROP_NO_ROUTE, EW_TX_NONE, 3, 0, 0);
 		return;
 	}
 	w->st->cls[cl->slot].packets++;
 	w->st->cls[cl->slot].bytes += len;
-	tu = &t->tun[txi];
+	tu = &t->tun[tun];
 	ov = &t->ov[tu->ox];
 	if (unlikely(rte_be_to_cpu_16(ip->total_length) > ov->mtu)) {
 		if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) {
@@ -438,8 +439,8 @@ lan_overlay(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	mss_clamp(ip, len, ov->mss);
 	ew_ip_ttl_dec(ip);
 
-	l2a = __atomic_load_n(&t->tun_l2[2 * txi], __ATOMIC_RELAXED);
-	l2b = __atomic_load_n(&t->tun_l2[2 * txi + 1], __ATOMIC_RELAXED);
+	l2a = __atomic_load_n(&t->tun_l2[2 * tun], __ATOMIC_RELAXED);
+	l2b = __atomic_load_n(&t->tun_l2[2 * tun + 1], __ATOMIC_RELAXED);
 	if (likely(l2a & l2b & EW_L2_VALID)) {
 		ew_l2_mac(l2a, &nh_mac);
 		ew_l2_mac(l2b, &peer_mac);
@@ -476,13 +477,13 @@ lan_flush(struct ew_worker *w, const struct ew_tables *t)
 				&t->classes[w->pend_cls[i]]);
 }
 
-/* A decapsulated inner IPv4 packet (data at inner IP) from tunnel TXI.
- * Punts name the tunnel by its stable slot. */
+/* A decapsulated inner IPv4 packet (data at inner IP) from tunnel TUN (its
+ * index in t->tun). Punts name the tunnel by its stable slot. */
 static inline void
 inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
-		unsigned int ifx, unsigned int txi)
+		unsigned int ifx, unsigned int tun)
 {
-	uint16_t slot = t->tun[txi].slot;
+	uint16_t tun_slot = t->tun[tun].slot;
 	struct rte_ipv4_hdr *ip;
 	uint32_t dst, v;
 
@@ -493,7 +494,7 @@ inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	if (ew_tables_is_local(t, dst)) {
 		punt_in(w, m, is_probe(ip, rte_pktmbuf_data_len(m)) ?
 				EW_POL_PROBE : EW_POL_OVERLAY,
-				EW_PUNT_OV_LOCAL, ifx, ifx, slot, 0, 0);
+				EW_PUNT_OV_LOCAL, ifx, ifx, tun_slot, 0, 0);
 		return;
 	}
 	if (unlikely(ew_ip_bad_dst(dst))) {
@@ -501,17 +502,17 @@ inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		return;
 	}
 	if (unlikely(ip->time_to_live <= 1)) {
-		drop_icmp(w, m, ifx, EW_DROP_TTL, slot, 11, 0, 0);
+		drop_icmp(w, m, ifx, EW_DROP_TTL, tun_slot, 11, 0, 0);
 		return;
 	}
 	if (unlikely(ew_lpm_lookup(&t->lan, dst, &v) != 0)) {
-		drop_icmp(w, m, ifx, EW_DROP_LAN_NO_ROUTE, slot, 3, 0, 0);
+		drop_icmp(w, m, ifx, EW_DROP_LAN_NO_ROUTE, tun_slot, 3, 0, 0);
 		return;
 	}
 	/* clamp SYNs coming out of the overlay too, so the LAN host's
 	 * segments towards the overlay fit without a PMTU round trip */
-	mss_clamp(ip, rte_pktmbuf_data_len(m), t->ov[t->tun[txi].ox].mss);
-	lan_out(w, t, m, ip, ifx, v, dst, slot);
+	mss_clamp(ip, rte_pktmbuf_data_len(m), t->ov[t->tun[tun].ox].mss);
+	lan_out(w, t, m, ip, ifx, v, dst, tun_slot);
 }
 
 /* WAN: a packet for our WAN address. ICMP is for the control thread; the
