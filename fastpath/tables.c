@@ -323,9 +323,9 @@ assign_slots(struct ew_tables *t, struct ew_slots *cslots,
 	unsigned int i, k, n;
 	int s;
 
-	memset(t->tx_of_slot, 0xff, sizeof(t->tx_of_slot));
+	memset(t->tun_of_slot, 0xff, sizeof(t->tun_of_slot));
 	for (i = 0; i < t->n_tunnels; i++)	/* slots given in build_overlays */
-		t->tx_of_slot[t->tun[i].slot] = (uint16_t)i;
+		t->tun_of_slot[t->tun[i].slot] = (uint16_t)i;
 	for (i = 0; i < t->n_classes; i++) {
 		struct ew_class *cl = &t->classes[i];
 		uint32_t allow;

@@ -136,7 +136,8 @@ struct ew_tables {
 	uint32_t tunkey_mask;
 	struct ew_tunkey *tunkey;
 
-	uint16_t tx_of_slot[EW_MAX_TUNNELS];	/* EW_SLOT_NONE: no such tunnel */
+	uint16_t tun_of_slot[EW_MAX_TUNNELS];	/* index in tun[] by slot; EW_SLOT_NONE:
+						 * no such tunnel */
 };
 
 #define EW_SLOT_NONE 0xffff

@@ -136,7 +136,7 @@ punt_in(struct ew_worker *w, struct rte_mbuf *m, unsigned int cl,
 
 	mt->reason = reason;
 	mt->ifx = (uint8_t)ifx;
-	mt->tx = tun_slot;
+	mt->tun_slot = tun_slot;
 	mt->arg = arg;
 	mt->nh = nh;
 	mt->tos = 0;
@@ -291,7 +291,7 @@ ip_parse(struct ew_worker *w, struct rte_mbuf *m, unsigned int ifx)
 }
 
 /* Forward an IPv4 packet (data at IP, TTL checked) out of LAN interface
- * OUT to next hop NH. TUN_SLOT is the tunnel it came out of (EW_TX_NONE from
+ * OUT to next hop NH. TUN_SLOT is the tunnel it came out of (EW_TUN_NONE from
  * the LAN): an ICMP error goes back that way. */
 static inline void
 lan_out(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
@@ -315,7 +315,7 @@ lan_out(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		}
 		ew_ip_ttl_dec(ip);
 		punt_in(w, m, EW_POL_FRAG, EW_PUNT_FRAG_PORT, out, in_ifx,
-				EW_TX_NONE, 0, nh);
+				EW_TUN_NONE, 0, nh);
 		return;
 	}
 	ew_ip_ttl_dec(ip);
@@ -323,7 +323,7 @@ lan_out(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		ew_l2_mac(l2, &mac);	/* a route's via, resolved */
 	} else if (unlikely(ew_neigh_get(w->dp->neigh, out, nh, &mac) != 0)) {
 		punt_in(w, m, EW_POL_NEXTHOP, EW_PUNT_NH_PORT, out, in_ifx,
-				EW_TX_NONE, 0, nh);
+				EW_TUN_NONE, 0, nh);
 		return;
 	}
 	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);
@@ -368,7 +368,7 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	 * lookups for destinations in no /8 we have an address or route in */
 	near = ew_tables_near(t, dst);
 	if (unlikely(near && ew_tables_is_local(t, dst))) {
-		punt(w, m, EW_PUNT_LOCAL, ifx, EW_TX_NONE, 0, 0);
+		punt(w, m, EW_PUNT_LOCAL, ifx, EW_TUN_NONE, 0, 0);
 		return;
 	}
 	if (unlikely(ew_ip_bad_dst(dst))) {
@@ -376,11 +376,11 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		return;
 	}
 	if (unlikely(ip->time_to_live <= 1)) {
-		drop_icmp(w, m, ifx, EW_DROP_TTL, EW_TX_NONE, 11, 0, 0);
+		drop_icmp(w, m, ifx, EW_DROP_TTL, EW_TUN_NONE, 11, 0, 0);
 		return;
 	}
 	if (near && ew_lpm_lookup(&t->lan, dst, &v) == 0) {
-		lan_out(w, t, m, ip, ifx, v, dst, EW_TX_NONE);
+		lan_out(w, t, m, ip, ifx, v, dst, EW_TUN_NONE);
 		return;
 	}
 	ihl = (ip->version_ihl & 0xf) * 4u;
@@ -419,7 +419,7 @@ lan_overlay(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	tun = ew_route_class(t, cl, rte_be_to_cpu_32(ip->dst_addr), hash);
 	if (unlikely(tun < 0)) {
 		w->st->cls[cl->slot].drops++;
-		drop_icmp(w, m, ifx, EW_DROP_NO_ROUTE, EW_TX_NONE, 3, 0, 0);
+		drop_icmp(w, m, ifx, EW_DROP_NO_ROUTE, EW_TUN_NONE, 3, 0, 0);
 		return;
 	}
 	w->st->cls[cl->slot].packets++;
@@ -428,7 +428,7 @@ lan_overlay(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	ov = &t->ov[tu->ox];
 	if (unlikely(rte_be_to_cpu_16(ip->total_length) > ov->mtu)) {
 		if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) {
-			drop_icmp(w, m, ifx, EW_DROP_MTU, EW_TX_NONE, 3, 4, ov->mtu);
+			drop_icmp(w, m, ifx, EW_DROP_MTU, EW_TUN_NONE, 3, 4, ov->mtu);
 			return;
 		}
 		ew_ip_ttl_dec(ip);
@@ -535,7 +535,7 @@ wan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		return;
 	}
 	if (ip->next_proto_id == IPPROTO_ICMP) {
-		punt(w, m, EW_PUNT_LOCAL, ifx, EW_TX_NONE, 0, 0);
+		punt(w, m, EW_PUNT_LOCAL, ifx, EW_TUN_NONE, 0, 0);
 		return;
 	}
 	len = rte_pktmbuf_data_len(m);
@@ -575,7 +575,7 @@ process_one(struct ew_worker *w, const struct ew_tables *t, unsigned int ifx,
 	if (type < 0)
 		return;
 	if (type == RTE_ETHER_TYPE_ARP) {
-		punt(w, m, EW_PUNT_ARP, ifx, EW_TX_NONE, 0, 0);
+		punt(w, m, EW_PUNT_ARP, ifx, EW_TUN_NONE, 0, 0);
 		return;
 	}
 	if (type != RTE_ETHER_TYPE_IPV4) {

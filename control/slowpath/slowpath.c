@@ -285,7 +285,7 @@ out_tunnel(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi, uint8_t tos)
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 
 	mt->reason = EW_PUNT_NH_TUN;
-	mt->tx = tu->slot;
+	mt->tun_slot = tu->slot;
 	mt->tos = tos;
 	nh = resolve(sp, tu->ifx, tu->nh, NULL);
 	if (nh == NULL) {
@@ -366,7 +366,7 @@ out_ip(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx, uint16_t txi)
 	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	uint32_t dst = rte_be_to_cpu_32(ip->dst_addr), nh;
 
-	if (txi != EW_TX_NONE) {
+	if (txi != EW_TUN_NONE) {
 		out_tunnel(sp, m, txi, 0);
 		return;
 	}
@@ -384,7 +384,7 @@ output(struct ew_sp *sp, struct rte_mbuf *m)
 {
 	struct ew_meta *mt = ew_meta(m);
 	/* held across a reload: the tunnel is found again by its slot */
-	uint16_t txi = mt->tx < EW_MAX_TUNNELS ? sp->t->tx_of_slot[mt->tx] :
+	uint16_t txi = mt->tun_slot < EW_MAX_TUNNELS ? sp->t->tun_of_slot[mt->tun_slot] :
 			EW_SLOT_NONE;
 
 	if (mt->reason == EW_PUNT_NH_TUN && txi != EW_SLOT_NONE)
@@ -452,7 +452,7 @@ ov_send_arp(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi,
 		/* underlay not resolved yet: wait for it like any packet;
 		 * output() sends it on when the gateway answers */
 		ew_meta(m)->reason = EW_PUNT_OV_ARP;
-		ew_meta(m)->tx = tu->slot;
+		ew_meta(m)->tun_slot = tu->slot;
 		resolve(sp, tu->ifx, tu->nh, m);
 		return;
 	}
@@ -599,7 +599,7 @@ learn(struct ew_sp *sp, uint32_t scope, uint32_t ip,
 		kick_overlay(sp, scope, ip);
 }
 
-/* ARP payload A, arriving on port IFX (TXI == EW_TX_NONE) or inside VXLAN
+/* ARP payload A, arriving on port IFX (TXI == EW_TUN_NONE) or inside VXLAN
  * tunnel TXI. M is reused for the reply. */
 static void
 arp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx, uint16_t txi)
@@ -627,7 +627,7 @@ arp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx, uint16_t txi)
 	sha = a->arp_data.arp_sha;
 	sip = rte_be_to_cpu_32(a->arp_data.arp_sip);
 	tip = rte_be_to_cpu_32(a->arp_data.arp_tip);
-	if (txi != EW_TX_NONE) {
+	if (txi != EW_TUN_NONE) {
 		const struct ew_tunnel *tu = &t->tun[txi];
 
 		our_ip = t->ov[tu->ox].addr;
@@ -662,7 +662,7 @@ arp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx, uint16_t txi)
 		a->arp_data.arp_sip = rte_cpu_to_be_32(our_ip);
 		eth->dst_addr = sha;
 		eth->src_addr = our_mac;
-		if (txi != EW_TX_NONE)
+		if (txi != EW_TUN_NONE)
 			ov_send_arp(sp, m, txi, &sha);
 		else
 			send_l2(sp, ifx, m);
@@ -993,7 +993,7 @@ local_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx, uint16_t txi
 		}
 		if (udp->dst_port == rte_cpu_to_be_16(EW_STAMP_SENDER_PORT) &&
 				udp->src_port == rte_cpu_to_be_16(EW_STAMP_PORT) &&
-				txi != EW_TX_NONE) {
+				txi != EW_TUN_NONE) {
 			stamp_answer(sp, m, pl, txi);
 			return;
 		}
@@ -1004,7 +1004,7 @@ local_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx, uint16_t txi
 		return;
 	}
 	ic = (struct rte_icmp_hdr *)((uint8_t *)ip + ihl);
-	if (ic->icmp_type == RTE_IP_ICMP_ECHO_REPLY && txi != EW_TX_NONE &&
+	if (ic->icmp_type == RTE_IP_ICMP_ECHO_REPLY && txi != EW_TUN_NONE &&
 			ic->icmp_ident == rte_cpu_to_be_16(EW_PROBE_ID) &&
 			len >= ihl + sizeof(*ic) + EW_PROBE_TAIL) {
 		probe_answer(sp, m, (uint8_t *)(ic + 1), txi);
@@ -1070,7 +1070,7 @@ icmp_error(struct ew_sp *sp, struct rte_mbuf *orig, unsigned int ifx,
 	}
 	ic = (struct rte_icmp_hdr *)(ip + 1);
 	memcpy(ic + 1, oip, quote);
-	src = txi != EW_TX_NONE ? sp->t->ov[sp->t->tun[txi].ox].addr :
+	src = txi != EW_TUN_NONE ? sp->t->ov[sp->t->tun[txi].ox].addr :
 			sp->t->ports[ifx].addr;
 	memset(ip, 0, sizeof(*ip));
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
@@ -1093,13 +1093,13 @@ icmp_error(struct ew_sp *sp, struct rte_mbuf *orig, unsigned int ifx,
 /* ---- fragmentation ---- */
 
 /* Data at IPv4 (TTL done), DF clear: fragment to tunnel TXI's overlay MTU,
- * or with TXI EW_TX_NONE to LAN port IFX's MTU towards next hop NH. */
+ * or with TXI EW_TUN_NONE to LAN port IFX's MTU towards next hop NH. */
 static void
 fragment(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi, uint8_t tos,
 		unsigned int ifx, uint32_t nh)
 {
 	struct rte_mbuf *frags[64];
-	uint16_t mtu = txi != EW_TX_NONE ? sp->t->ov[sp->t->tun[txi].ox].mtu :
+	uint16_t mtu = txi != EW_TUN_NONE ? sp->t->ov[sp->t->tun[txi].ox].mtu :
 			sp->t->ports[ifx].mtu;
 	int n, i;
 
@@ -1130,7 +1130,7 @@ fragment(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi, uint8_t tos,
 			frags[i] = c;
 			memset(ew_meta(c), 0, sizeof(struct ew_meta));
 		}
-		if (txi != EW_TX_NONE)
+		if (txi != EW_TUN_NONE)
 			out_tunnel(sp, frags[i], txi, tos);
 		else
 			out_port(sp, frags[i], ifx, nh);
@@ -1163,9 +1163,9 @@ sp_handle(struct ew_sp *sp, struct rte_mbuf *m)
 	}
 	/* the worker names tunnels by stable slot; a packet punted just
 	 * before a reload may name one that is gone */
-	txi = EW_TX_NONE;
-	if (mt->tx != EW_TX_NONE) {
-		txi = mt->tx < EW_MAX_TUNNELS ? t->tx_of_slot[mt->tx] : EW_SLOT_NONE;
+	txi = EW_TUN_NONE;
+	if (mt->tun_slot != EW_TUN_NONE) {
+		txi = mt->tun_slot < EW_MAX_TUNNELS ? t->tun_of_slot[mt->tun_slot] : EW_SLOT_NONE;
 		if (txi == EW_SLOT_NONE) {
 			drop(sp, m, EW_DROP_STALE);
 			return;
@@ -1177,13 +1177,13 @@ sp_handle(struct ew_sp *sp, struct rte_mbuf *m)
 	}
 	switch (mt->reason) {
 	case EW_PUNT_ARP:
-		arp_input(sp, m, mt->ifx, EW_TX_NONE);
+		arp_input(sp, m, mt->ifx, EW_TUN_NONE);
 		break;
 	case EW_PUNT_OV_ARP:
 		arp_input(sp, m, mt->ifx, txi);
 		break;
 	case EW_PUNT_LOCAL:
-		local_input(sp, m, mt->ifx, EW_TX_NONE);
+		local_input(sp, m, mt->ifx, EW_TUN_NONE);
 		break;
 	case EW_PUNT_OV_LOCAL:
 		local_input(sp, m, mt->ifx, txi);
@@ -1202,7 +1202,7 @@ sp_handle(struct ew_sp *sp, struct rte_mbuf *m)
 		fragment(sp, m, txi, mt->tos, 0, 0);
 		break;
 	case EW_PUNT_FRAG_PORT:
-		fragment(sp, m, EW_TX_NONE, 0, mt->ifx, mt->nh);
+		fragment(sp, m, EW_TUN_NONE, 0, mt->ifx, mt->nh);
 		break;
 	default:
 		rte_pktmbuf_free(m);
