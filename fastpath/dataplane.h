@@ -31,26 +31,29 @@
 enum ew_punt {
 	EW_PUNT_ARP = 1,	/* data at Ethernet; ifx = arrival port */
 	EW_PUNT_LOCAL,		/* data at IPv4, to one of our addresses; ifx */
-	EW_PUNT_OV_ARP,		/* data at inner Ethernet; tx = tunnel */
-	EW_PUNT_OV_LOCAL,	/* data at inner IPv4 for us; tx = tunnel slot */
-	EW_PUNT_NH_TUN,		/* data at IPv4 (TTL done) waiting for tunnel nh; tx */
+	EW_PUNT_OV_ARP,		/* data at inner Ethernet; tun_slot */
+	EW_PUNT_OV_LOCAL,	/* data at inner IPv4 for us; tun_slot */
+	EW_PUNT_NH_TUN,		/* data at IPv4 (TTL done) waiting for tunnel nh;
+				 * tun_slot */
 	EW_PUNT_NH_PORT,	/* data at IPv4 (TTL done) waiting for nh on port ifx */
 	EW_PUNT_ICMP_ERR,	/* data at offending IPv4; arg = type<<8|code,
-				 * nh = next-hop MTU; tx = tunnel it came from or
-				 * EW_TX_NONE; ifx = arrival port */
-	EW_PUNT_FRAG,		/* data at IPv4 (TTL done) too big, DF clear; tx */
+				 * nh = next-hop MTU; tun_slot = tunnel it came
+				 * from or EW_TUN_NONE; ifx = arrival port */
+	EW_PUNT_FRAG,		/* data at IPv4 (TTL done) too big, DF clear;
+				 * tun_slot */
 	EW_PUNT_FRAG_PORT,	/* data at IPv4 (TTL done) over LAN port ifx's
 				 * MTU, DF clear; nh = next hop */
 	EW_PUNT_MAX
 };
 
-#define EW_TX_NONE 0xffff	/* no tunnel (same value as EW_SLOT_NONE: test
-				 * for it before mapping a slot) */
+#define EW_TUN_NONE 0xffff	/* no tunnel, as a slot or as an index (same
+				 * value as EW_SLOT_NONE: test for it before
+				 * mapping a slot) */
 
 struct ew_meta {
 	uint8_t reason;
 	uint8_t ifx;
-	uint16_t tx;		/* the tunnel's stable slot, or EW_TX_NONE */
+	uint16_t tun_slot;	/* the tunnel's stable slot, or EW_TUN_NONE */
 	uint16_t arg;
 	uint8_t tos;		/* outer TOS for NH_TUN / FRAG */
 	uint8_t flags;		/* EW_META_* (packets the control thread sends) */

@@ -1,4 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Ports: opening one from the config's device string (a vdev is hot-plugged
+ * first; af_packet gets its ring and kernel MTU set here), closing it, and
+ * reading the af_packet ring drops the PMD does not count.
+ */
+
 #include <dirent.h>
 #include <errno.h>
 #include <linux/if_packet.h>
@@ -120,19 +126,115 @@ afp_kernel_mtu(const char *device, uint16_t mtu, char *err, size_t errlen)
 	return rc == 0 ? 0 : -1;
 }
 
+/* Why vdev DEVICE could not be created (RC): af_packet's own error code
+ * hides the usual cause, an interface missing from this namespace. */
+static void
+vdev_error(const char *device, int rc, char *err, size_t errlen)
+{
+	const char *ifn = strstr(device, "iface=");
+	char ifname[IF_NAMESIZE + 1];
+
+	if (ifn != NULL) {
+		snprintf(ifname, sizeof(ifname), "%.*s",
+				(int)strcspn(ifn + 6, ","), ifn + 6);
+		if (if_nametoindex(ifname) == 0) {
+			snprintf(err, errlen, "device '%s': no interface '%s' in this network namespace",
+					device, ifname);
+			return;
+		}
+	}
+	snprintf(err, errlen, "device '%s': cannot create: %s",
+			device, rte_strerror(-rc));
+}
+
+/* Hot-plug vdev DEVICE ("net_...,args"); an af_packet one (AFP) gets
+ * N_QUEUES queue pairs and ring frames for MP's buffers unless DEVICE
+ * says otherwise. */
+static int
+vdev_create(const char *device, bool afp, unsigned int n_queues,
+		struct rte_mempool *mp, char *err, size_t errlen)
+{
+	char args[300];
+	size_t k = (size_t)snprintf(args, sizeof(args), "%s", device);
+	unsigned int fs;
+	int rc;
+
+	/* af_packet: one queue pair per worker (PACKET_FANOUT), and
+	 * ring frames that hold what an mbuf holds */
+	if (afp && strstr(device, "qpairs=") == NULL && k < sizeof(args))
+		k += (size_t)snprintf(args + k, sizeof(args) - k,
+				",qpairs=%u", n_queues);
+	fs = afp_framesz(mp);
+	if (afp && fs != 0 && strstr(device, "framesz=") == NULL &&
+			k < sizeof(args))
+		k += (size_t)snprintf(args + k, sizeof(args) - k,
+				",framesz=%u,blocksz=%u", fs,
+				afp_blocksz(fs));
+	if (k >= sizeof(args)) {
+		snprintf(err, errlen, "device '%s': arguments too long", device);
+		return -1;
+	}
+	rc = rte_dev_probe(args);
+	if (rc != 0) {
+		vdev_error(device, rc, err, errlen);
+		return -1;
+	}
+	return 0;
+}
+
+/* Configure port PORT_ID (DEVICE, described by INFO) with N_QUEUES queue
+ * pairs receiving into MP, RSS over them when the PMD offers it, and MTU
+ * unless 0 (the device cannot take it). */
+static int
+dev_configure(uint16_t port_id, const char *device,
+		const struct rte_eth_dev_info *info, unsigned int n_queues,
+		uint16_t mtu, struct rte_mempool *mp, char *err, size_t errlen)
+{
+	struct rte_eth_conf conf = { 0 };
+	unsigned int q;
+	int rc;
+
+	conf.rxmode.mtu = mtu;
+	if (n_queues > 1 && info->flow_type_rss_offloads != 0) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP |
+				RTE_ETH_RSS_UDP | RTE_ETH_RSS_TCP) &
+				info->flow_type_rss_offloads;
+	}
+	rc = rte_eth_dev_configure(port_id, (uint16_t)n_queues,
+			(uint16_t)n_queues, &conf);
+	if (rc != 0) {
+		snprintf(err, errlen, "device '%s': configure failed: %s",
+				device, rte_strerror(-rc));
+		return -1;
+	}
+	for (q = 0; q < n_queues; q++) {
+		rc = rte_eth_rx_queue_setup(port_id, (uint16_t)q, EW_RX_DESC,
+				rte_eth_dev_socket_id(port_id), NULL, mp);
+		if (rc == 0)
+			rc = rte_eth_tx_queue_setup(port_id, (uint16_t)q,
+					EW_TX_DESC,
+					rte_eth_dev_socket_id(port_id), NULL);
+		if (rc != 0) {
+			snprintf(err, errlen, "device '%s': queue %u set-up failed: %s",
+					device, q, rte_strerror(-rc));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int
 ew_port_open(const char *device, unsigned int n_queues, uint16_t mtu,
 		struct rte_mempool *mp, uint16_t *port_id,
 		struct rte_ether_addr *mac, char *err, size_t errlen)
 {
-	struct rte_eth_conf conf = { 0 };
 	struct rte_eth_dev_info info;
-	char name[128], args[300];
+	char name[128];
 	const char *comma = strchr(device, ',');
 	size_t n = comma ? (size_t)(comma - device) : strlen(device);
 	bool afp = strncmp(device, "net_af_packet", 13) == 0;
 	uint32_t max_mtu;
-	unsigned int q, fs;
 	int rc;
 
 	if (n >= sizeof(name)) {
@@ -147,44 +249,9 @@ ew_port_open(const char *device, unsigned int n_queues, uint16_t mtu,
 				device, rte_pktmbuf_data_room_size(mp), mtu);
 		return -1;
 	}
-	if (strncmp(name, "net_", 4) == 0) {
-		size_t k = (size_t)snprintf(args, sizeof(args), "%s", device);
-
-		/* af_packet: one queue pair per worker (PACKET_FANOUT), and
-		 * ring frames that hold what an mbuf holds */
-		if (afp && strstr(device, "qpairs=") == NULL && k < sizeof(args))
-			k += (size_t)snprintf(args + k, sizeof(args) - k,
-					",qpairs=%u", n_queues);
-		fs = afp_framesz(mp);
-		if (afp && fs != 0 && strstr(device, "framesz=") == NULL &&
-				k < sizeof(args))
-			k += (size_t)snprintf(args + k, sizeof(args) - k,
-					",framesz=%u,blocksz=%u", fs,
-					afp_blocksz(fs));
-		if (k >= sizeof(args)) {
-			snprintf(err, errlen, "device '%s': arguments too long", device);
-			return -1;
-		}
-		rc = rte_dev_probe(args);
-		if (rc != 0) {
-			const char *ifn = strstr(device, "iface=");
-			char ifname[IF_NAMESIZE + 1];
-
-			/* af_packet's own error code hides the usual cause */
-			if (ifn != NULL) {
-				snprintf(ifname, sizeof(ifname), "%.*s",
-						(int)strcspn(ifn + 6, ","), ifn + 6);
-				if (if_nametoindex(ifname) == 0) {
-					snprintf(err, errlen, "device '%s': no interface '%s' in this network namespace",
-							device, ifname);
-					return -1;
-				}
-			}
-			snprintf(err, errlen, "device '%s': cannot create: %s",
-					device, rte_strerror(-rc));
-			return -1;
-		}
-	}
+	if (strncmp(name, "net_", 4) == 0 &&
+			vdev_create(device, afp, n_queues, mp, err, errlen) != 0)
+		return -1;
 	if (find_port(name, port_id) != 0) {
 		snprintf(err, errlen, "device '%s': no such port (a vdev name net_*, or a PCI address the EAL probed)",
 				device);
@@ -202,39 +269,14 @@ ew_port_open(const char *device, unsigned int n_queues, uint16_t mtu,
 	}
 	/* Frames up to the MTU in one buffer each: no RX scatter needed. */
 	max_mtu = dev_max_mtu(&info);
-	if (mtu <= max_mtu)
-		conf.rxmode.mtu = mtu;
-	else if (!afp) {
+	if (mtu > max_mtu && !afp) {
 		snprintf(err, errlen, "device '%s': mtu %u is above the device's maximum (%u)",
 				device, mtu, max_mtu);
 		return -1;
 	}
-	if (n_queues > 1 && info.flow_type_rss_offloads != 0) {
-		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
-		conf.rx_adv_conf.rss_conf.rss_hf = (RTE_ETH_RSS_IP |
-				RTE_ETH_RSS_UDP | RTE_ETH_RSS_TCP) &
-				info.flow_type_rss_offloads;
-	}
-	rc = rte_eth_dev_configure(*port_id, (uint16_t)n_queues,
-			(uint16_t)n_queues, &conf);
-	if (rc != 0) {
-		snprintf(err, errlen, "device '%s': configure failed: %s",
-				device, rte_strerror(-rc));
+	if (dev_configure(*port_id, device, &info, n_queues,
+			mtu <= max_mtu ? mtu : 0, mp, err, errlen) != 0)
 		return -1;
-	}
-	for (q = 0; q < n_queues; q++) {
-		rc = rte_eth_rx_queue_setup(*port_id, (uint16_t)q, EW_RX_DESC,
-				rte_eth_dev_socket_id(*port_id), NULL, mp);
-		if (rc == 0)
-			rc = rte_eth_tx_queue_setup(*port_id, (uint16_t)q,
-					EW_TX_DESC,
-					rte_eth_dev_socket_id(*port_id), NULL);
-		if (rc != 0) {
-			snprintf(err, errlen, "device '%s': queue %u set-up failed: %s",
-					device, q, rte_strerror(-rc));
-			return -1;
-		}
-	}
 	/* Not every PMD can change its MTU (af_packet follows the kernel
 	 * interface); the configured MTU is still enforced by edgeway. */
 	if (mtu <= max_mtu)

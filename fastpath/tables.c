@@ -47,7 +47,7 @@ build_tunkeys(struct ew_tables *t)
 		}
 		t->tunkey[h].id_encap = key;
 		t->tunkey[h].remote = tu->remote;
-		t->tunkey[h].tx = i;
+		t->tunkey[h].tun = i;
 	}
 	return 0;
 }
@@ -116,11 +116,114 @@ slot_key(char *key, const char *ov, const char *tun)
 	key[a + 1 + b] = '\0';
 }
 
+/* Tunnel TUN of the generation: the K-th of overlay O, with its header
+ * template and its counter slot from TSLOTS (NULL: the index). */
+static int
+build_tunnel(struct ew_tables *t, const struct ew_config *cfg, unsigned int o,
+		unsigned int k, unsigned int tun, struct ew_slots *tslots)
+{
+	const struct ew_overlay_cfg *oc = &cfg->overlays[o];
+	const struct ew_tunnel_cfg *tc = &oc->tunnels[k];
+	struct ew_tunnel *tu = &t->tun[tun];
+	const struct ew_port *wan = &t->ports[tc->wan];
+
+	tu->ifx = (uint16_t)tc->wan;
+	tu->ox = (uint16_t)o;
+	tu->peer = tc->peer;
+	tu->remote = tc->remote;
+	tu->encap = oc->encap;
+	tu->id = oc->id;
+	tu->probe = tc->probe;
+	tu->nh = (((tc->remote ^ wan->addr) &
+			ew_prefix_mask(wan->plen)) == 0 ||
+			cfg->ifaces[tc->wan].gateway == 0) ?
+			tc->remote : cfg->ifaces[tc->wan].gateway;
+	memcpy(tu->name, tc->name, sizeof(tu->name));
+	ew_tunnel_tpl_build(tu, wan);
+	if (tslots != NULL) {
+		char key[EW_SLOT_KEY];
+		int sl;
+
+		slot_key(key, oc->name, tc->name);
+		sl = ew_slots_get(tslots, key);
+		if (sl < 0 || sl >= EW_MAX_TUNNELS)
+			return -1;
+		tu->slot = (uint16_t)sl;
+	} else {
+		tu->slot = (uint16_t)tun;
+	}
+	return 0;
+}
+
+/* A down tunnel carries nothing: another tunnel's route, or the class's
+ * next overlay, takes over. */
+static bool
+tunnel_down(const struct ew_tables *t, const struct ew_runtime *rt,
+		unsigned int tun)
+{
+	return rt != NULL && rt->tun_down != NULL &&
+			rt->tun_down[t->tun[tun].slot];
+}
+
+/* Was a route for exactly tunnel K's peer configured in OC? */
+static bool
+peer_routed(const struct ew_overlay_cfg *oc, unsigned int k)
+{
+	unsigned int j;
+
+	for (j = 0; j < oc->n_routes; j++)
+		if (oc->routes[j].prefix.len == 32 &&
+				oc->routes[j].prefix.addr == oc->tunnels[k].peer)
+			return true;
+	return false;
+}
+
+/* Overlay OC's FIB (its tunnels from t->tun[FIRST] on): the configured
+ * routes, plus each tunnel's peer as a connected /32 unless a route for
+ * exactly that was configured; none via a down tunnel. */
+static int
+build_fib(struct ew_tables *t, const struct ew_overlay_cfg *oc,
+		struct ew_overlay *ov, unsigned int first,
+		const struct ew_runtime *rt)
+{
+	unsigned int k, nr = oc->n_routes + oc->n_tunnels;
+	uint32_t *addr, *val;
+	uint8_t *len;
+	int rc;
+
+	addr = calloc(nr + 1, sizeof(*addr));
+	val = calloc(nr + 1, sizeof(*val));
+	len = calloc(nr + 1, sizeof(*len));
+	rc = (addr == NULL || val == NULL || len == NULL) ? -1 : 0;
+	for (nr = 0, k = 0; rc == 0 && k < oc->n_routes; k++) {
+		if (tunnel_down(t, rt, first + oc->routes[k].tunnel))
+			continue;
+		addr[nr] = oc->routes[k].prefix.addr;
+		len[nr] = oc->routes[k].prefix.len;
+		val[nr] = first + oc->routes[k].tunnel;
+		nr++;
+	}
+	for (k = 0; rc == 0 && k < oc->n_tunnels; k++) {
+		if (tunnel_down(t, rt, first + k) || peer_routed(oc, k))
+			continue;
+		addr[nr] = oc->tunnels[k].peer;
+		len[nr] = 32;
+		val[nr] = first + k;
+		nr++;
+	}
+	if (rc == 0)
+		rc = ew_lpm_build(&ov->fib, addr, len, val, nr);
+	free(addr);
+	free(val);
+	free(len);
+	return rc;
+}
+
 static int
 build_overlays(struct ew_tables *t, const struct ew_config *cfg,
 		struct ew_slots *tslots, const struct ew_runtime *rt)
 {
-	unsigned int o, k, tx = 0, n_tun = 0;
+	unsigned int o, k, tun = 0, n_tun = 0;
 
 	for (o = 0; o < cfg->n_overlays; o++)
 		n_tun += cfg->overlays[o].n_tunnels;
@@ -140,10 +243,7 @@ build_overlays(struct ew_tables *t, const struct ew_config *cfg,
 	for (o = 0; o < cfg->n_overlays; o++) {
 		const struct ew_overlay_cfg *oc = &cfg->overlays[o];
 		struct ew_overlay *ov = &t->ov[o];
-		unsigned int first = tx, nr;
-		uint32_t *addr, *val;
-		uint8_t *len;
-		int rc;
+		unsigned int first = tun;
 
 		ov->id = oc->id;
 		ov->encap = oc->encap;
@@ -152,79 +252,10 @@ build_overlays(struct ew_tables *t, const struct ew_config *cfg,
 		ov->addr = oc->address.addr;
 		ov->plen = oc->address.len;
 		memcpy(ov->name, oc->name, sizeof(ov->name));
-		for (k = 0; k < oc->n_tunnels; k++, tx++) {
-			const struct ew_tunnel_cfg *tc = &oc->tunnels[k];
-			struct ew_tunnel *tu = &t->tun[tx];
-			const struct ew_port *wan = &t->ports[tc->wan];
-
-			tu->ifx = (uint16_t)tc->wan;
-			tu->ox = (uint16_t)o;
-			tu->peer = tc->peer;
-			tu->remote = tc->remote;
-			tu->encap = oc->encap;
-			tu->id = oc->id;
-			tu->probe = tc->probe;
-			tu->nh = (((tc->remote ^ wan->addr) &
-					ew_prefix_mask(wan->plen)) == 0 ||
-					cfg->ifaces[tc->wan].gateway == 0) ?
-					tc->remote : cfg->ifaces[tc->wan].gateway;
-			memcpy(tu->name, tc->name, sizeof(tu->name));
-			ew_tunnel_tpl_build(tu, wan);
-			if (tslots != NULL) {
-				char key[EW_SLOT_KEY];
-				int sl;
-
-				slot_key(key, oc->name, tc->name);
-				sl = ew_slots_get(tslots, key);
-				if (sl < 0 || sl >= EW_MAX_TUNNELS)
-					return -1;
-				tu->slot = (uint16_t)sl;
-			} else {
-				tu->slot = (uint16_t)tx;
-			}
-		}
-		/* configured routes, plus each tunnel's peer as a connected
-		 * /32 unless a route for exactly that was configured */
-		nr = oc->n_routes + oc->n_tunnels;
-		addr = calloc(nr + 1, sizeof(*addr));
-		val = calloc(nr + 1, sizeof(*val));
-		len = calloc(nr + 1, sizeof(*len));
-		rc = (addr == NULL || val == NULL || len == NULL) ? -1 : 0;
-		for (nr = 0, k = 0; rc == 0 && k < oc->n_routes; k++) {
-			/* a down tunnel carries nothing: another tunnel's route,
-			 * or the class's next overlay, takes over */
-			if (rt != NULL && rt->tun_down != NULL &&
-					rt->tun_down[t->tun[first + oc->routes[k].tunnel].slot])
-				continue;
-			addr[nr] = oc->routes[k].prefix.addr;
-			len[nr] = oc->routes[k].prefix.len;
-			val[nr] = first + oc->routes[k].tunnel;
-			nr++;
-		}
-		for (k = 0; rc == 0 && k < oc->n_tunnels; k++) {
-			unsigned int j;
-
-			if (rt != NULL && rt->tun_down != NULL &&
-					rt->tun_down[t->tun[first + k].slot])
-				continue;
-
-			for (j = 0; j < oc->n_routes; j++)
-				if (oc->routes[j].prefix.len == 32 &&
-						oc->routes[j].prefix.addr == oc->tunnels[k].peer)
-					break;
-			if (j < oc->n_routes)
-				continue;
-			addr[nr] = oc->tunnels[k].peer;
-			len[nr] = 32;
-			val[nr] = first + k;
-			nr++;
-		}
-		if (rc == 0)
-			rc = ew_lpm_build(&ov->fib, addr, len, val, nr);
-		free(addr);
-		free(val);
-		free(len);
-		if (rc != 0)
+		for (k = 0; k < oc->n_tunnels; k++, tun++)
+			if (build_tunnel(t, cfg, o, k, tun, tslots) != 0)
+				return -1;
+		if (build_fib(t, oc, ov, first, rt) != 0)
 			return -1;
 	}
 	return 0;
@@ -323,9 +354,9 @@ assign_slots(struct ew_tables *t, struct ew_slots *cslots,
 	unsigned int i, k, n;
 	int s;
 
-	memset(t->tx_of_slot, 0xff, sizeof(t->tx_of_slot));
+	memset(t->tun_of_slot, 0xff, sizeof(t->tun_of_slot));
 	for (i = 0; i < t->n_tunnels; i++)	/* slots given in build_overlays */
-		t->tx_of_slot[t->tun[i].slot] = (uint16_t)i;
+		t->tun_of_slot[t->tun[i].slot] = (uint16_t)i;
 	for (i = 0; i < t->n_classes; i++) {
 		struct ew_class *cl = &t->classes[i];
 		uint32_t allow;

@@ -8,8 +8,9 @@
  * ew_dp in dataplane.h). Workers never write to it.
  *
  * Interfaces are referred to by their config index ("ifx"); the DPDK port
- * id is in ports[ifx].port_id. Tunnels by their global index ("tx"),
- * overlays by their config index ("ox").
+ * id is in ports[ifx].port_id. Tunnels by their index in tun[] ("tun"; a
+ * tunnel's stable counter slot, what punts and counters name it by, is
+ * tun[i].slot), overlays by their config index ("ox").
  */
 
 #include <stdbool.h>
@@ -93,7 +94,7 @@ struct ew_class {
 struct ew_tunkey {
 	uint32_t remote;
 	uint32_t id_encap;		/* ew_tunkey_key(), 0 = empty slot */
-	uint32_t tx;
+	uint32_t tun;			/* index in tun[] */
 };
 
 struct ew_tables {
@@ -114,7 +115,7 @@ struct ew_tables {
 	unsigned int n_tunnels;
 	struct ew_tunnel *tun;
 	/*
-	 * Resolved MACs per tunnel, [2 * tx]: the underlay next hop's and (VXLAN)
+	 * Resolved MACs per tunnel, [2 * tun]: the underlay next hop's and (VXLAN)
 	 * the peer's inside the overlay; bit 63 set = valid (a GRE tunnel's peer
 	 * word is valid with no MAC). The one mutable part of a generation: the
 	 * control thread is its only writer (aligned 8-byte stores), workers
@@ -135,7 +136,8 @@ struct ew_tables {
 	uint32_t tunkey_mask;
 	struct ew_tunkey *tunkey;
 
-	uint16_t tx_of_slot[EW_MAX_TUNNELS];	/* EW_SLOT_NONE: no such tunnel */
+	uint16_t tun_of_slot[EW_MAX_TUNNELS];	/* index in tun[] by slot; EW_SLOT_NONE:
+						 * no such tunnel */
 };
 
 #define EW_SLOT_NONE 0xffff
@@ -254,7 +256,7 @@ ew_tunnel_find(const struct ew_tables *t, unsigned int ifx, enum ew_encap e,
 		if (k->id_encap == 0)
 			return -1;
 		if (k->id_encap == key && k->remote == remote)
-			return (int)k->tx;
+			return (int)k->tun;
 		i = (i + 1) & t->tunkey_mask;
 	}
 }

@@ -1,21 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The worker: run to completion over bursts. LAN packets are classified,
- * routed in their class's overlay and encapsulated towards a tunnel; WAN
- * packets are validated against the tunnel table, decapsulated and routed
- * to the LAN. Anything that needs state or a reply (ARP, packets for us,
- * unresolved next hops, ICMP errors, fragmentation) is punted to the
- * control thread. No locks, no atomics beyond plain loads, no allocation.
+ * routed in their class's overlay and encapsulated towards a tunnel
+ * (encap.h); WAN packets are validated against the tunnel table,
+ * decapsulated (decap.h) and routed to the LAN. Anything that needs state
+ * or a reply (ARP, packets for us, unresolved next hops, ICMP errors,
+ * fragmentation) is punted to the control thread. No locks, no atomics
+ * beyond plain loads, no allocation. The lcore's loop is in loop.c.
  */
-
-#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
-#include <rte_lcore.h>
-#include <rte_malloc.h>
 #include <rte_prefetch.h>
 
+#include "fastpath/decap.h"
 #include "fastpath/encap.h"
 #include "fastpath/neigh.h"
 #include "fastpath/pkt.h"
@@ -32,18 +30,18 @@ drop(struct ew_worker *w, struct rte_mbuf *m, unsigned int ifx, enum ew_drop r)
 }
 
 static bool punt(struct ew_worker *w, struct rte_mbuf *m, uint8_t reason,
-		unsigned int ifx, uint16_t tx, uint16_t arg, uint32_t nh);
+		unsigned int ifx, uint16_t tun_slot, uint16_t arg, uint32_t nh);
 
 /* Drop M under reason R, and hand it to the control thread to answer its
  * source with ICMP TYPE/CODE (MTU for "fragmentation needed"). */
 static inline void
 drop_icmp(struct ew_worker *w, struct rte_mbuf *m, unsigned int ifx,
-		enum ew_drop r, uint16_t tx, uint8_t type, uint8_t code,
+		enum ew_drop r, uint16_t tun_slot, uint8_t type, uint8_t code,
 		uint32_t mtu)
 {
 	w->st->drop[r]++;
 	w->st->port[ifx].drops++;
-	punt(w, m, EW_PUNT_ICMP_ERR, ifx, tx, (uint16_t)(type << 8 | code), mtu);
+	punt(w, m, EW_PUNT_ICMP_ERR, ifx, tun_slot, (uint16_t)(type << 8 | code), mtu);
 }
 
 /* Clamp the MSS of a TCP SYN in IP (LEN bytes from the IP header). */
@@ -76,9 +74,10 @@ punt_flush(struct ew_worker *w)
 
 /* May one more packet of class CL from interface IFX go to the control
  * thread now? GCRA on the burst's TSC: no atomics, no extra rdtsc. The
- * classes of what comes through a tunnel are kept per tunnel SLOT. */
+ * classes of what comes through a tunnel are kept per tunnel, by its
+ * slot TUN_SLOT. */
 static inline bool
-police(struct ew_worker *w, unsigned int cl, unsigned int ifx, uint16_t slot)
+police(struct ew_worker *w, unsigned int cl, unsigned int ifx, uint16_t tun_slot)
 {
 	/* the row of w->pol_tun of a per-tunnel class, -1 for the others */
 	static const int8_t tun_row[EW_POL_MAX] = {
@@ -88,8 +87,8 @@ police(struct ew_worker *w, unsigned int cl, unsigned int ifx, uint16_t slot)
 	};
 	uint64_t now = w->rx_tsc, *tat, next;
 
-	if (tun_row[cl] >= 0 && slot < EW_MAX_TUNNELS)
-		tat = &w->pol_tun[tun_row[cl]][slot];
+	if (tun_row[cl] >= 0 && tun_slot < EW_MAX_TUNNELS)
+		tat = &w->pol_tun[tun_row[cl]][tun_slot];
 	else
 		tat = &w->pol_tat[cl][ifx];
 	next = *tat > now ? *tat : now;
@@ -117,12 +116,12 @@ static const uint8_t punt_class[] = {
  * policed (freed, and counted as a drop of IN). */
 static bool
 punt_in(struct ew_worker *w, struct rte_mbuf *m, unsigned int cl,
-		uint8_t reason, unsigned int ifx, unsigned int in, uint16_t tx,
+		uint8_t reason, unsigned int ifx, unsigned int in, uint16_t tun_slot,
 		uint16_t arg, uint32_t nh)
 {
 	struct ew_meta *mt;
 
-	if (unlikely(!police(w, cl, ifx, tx))) {
+	if (unlikely(!police(w, cl, ifx, tun_slot))) {
 		w->st->drop[EW_DROP_POLICE_ARP + cl]++;
 		/* an ICMP error's packet is already counted as dropped */
 		if (reason != EW_PUNT_ICMP_ERR)
@@ -134,7 +133,7 @@ punt_in(struct ew_worker *w, struct rte_mbuf *m, unsigned int cl,
 
 	mt->reason = reason;
 	mt->ifx = (uint8_t)ifx;
-	mt->tx = tx;
+	mt->tun_slot = tun_slot;
 	mt->arg = arg;
 	mt->nh = nh;
 	mt->tos = 0;
@@ -148,10 +147,10 @@ punt_in(struct ew_worker *w, struct rte_mbuf *m, unsigned int cl,
 
 static bool
 punt(struct ew_worker *w, struct rte_mbuf *m, uint8_t reason, unsigned int ifx,
-		uint16_t tx, uint16_t arg, uint32_t nh)
+		uint16_t tun_slot, uint16_t arg, uint32_t nh)
 {
 	RTE_BUILD_BUG_ON(RTE_DIM(punt_class) != EW_PUNT_MAX);
-	return punt_in(w, m, punt_class[reason], reason, ifx, ifx, tx, arg, nh);
+	return punt_in(w, m, punt_class[reason], reason, ifx, ifx, tun_slot, arg, nh);
 }
 
 /* Data at an IPv4 packet for us from a tunnel: a probe (ours or the
@@ -289,12 +288,12 @@ ip_parse(struct ew_worker *w, struct rte_mbuf *m, unsigned int ifx)
 }
 
 /* Forward an IPv4 packet (data at IP, TTL checked) out of LAN interface
- * OUT to next hop NH. SLOT is the tunnel it came out of (EW_TX_NONE from
+ * OUT to next hop NH. TUN_SLOT is the tunnel it came out of (EW_TUN_NONE from
  * the LAN): an ICMP error goes back that way. */
 static inline void
 lan_out(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		struct rte_ipv4_hdr *ip, unsigned int in_ifx, unsigned int v,
-		uint32_t dst, uint16_t slot)
+		uint32_t dst, uint16_t tun_slot)
 {
 	const struct ew_lan_nh *lnh = &t->lan_nh[v];
 	unsigned int out = lnh->ifx;
@@ -307,13 +306,13 @@ lan_out(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	 * LAN's: frag needed with DF, else fragmented by the control thread */
 	if (unlikely(rte_be_to_cpu_16(ip->total_length) > t->ports[out].mtu)) {
 		if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) {
-			drop_icmp(w, m, in_ifx, EW_DROP_MTU, slot, 3, 4,
+			drop_icmp(w, m, in_ifx, EW_DROP_MTU, tun_slot, 3, 4,
 					t->ports[out].mtu);
 			return;
 		}
 		ew_ip_ttl_dec(ip);
 		punt_in(w, m, EW_POL_FRAG, EW_PUNT_FRAG_PORT, out, in_ifx,
-				EW_TX_NONE, 0, nh);
+				EW_TUN_NONE, 0, nh);
 		return;
 	}
 	ew_ip_ttl_dec(ip);
@@ -321,7 +320,7 @@ lan_out(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		ew_l2_mac(l2, &mac);	/* a route's via, resolved */
 	} else if (unlikely(ew_neigh_get(w->dp->neigh, out, nh, &mac) != 0)) {
 		punt_in(w, m, EW_POL_NEXTHOP, EW_PUNT_NH_PORT, out, in_ifx,
-				EW_TX_NONE, 0, nh);
+				EW_TUN_NONE, 0, nh);
 		return;
 	}
 	eth = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m, RTE_ETHER_HDR_LEN);
@@ -366,7 +365,7 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	 * lookups for destinations in no /8 we have an address or route in */
 	near = ew_tables_near(t, dst);
 	if (unlikely(near && ew_tables_is_local(t, dst))) {
-		punt(w, m, EW_PUNT_LOCAL, ifx, EW_TX_NONE, 0, 0);
+		punt(w, m, EW_PUNT_LOCAL, ifx, EW_TUN_NONE, 0, 0);
 		return;
 	}
 	if (unlikely(ew_ip_bad_dst(dst))) {
@@ -374,11 +373,11 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		return;
 	}
 	if (unlikely(ip->time_to_live <= 1)) {
-		drop_icmp(w, m, ifx, EW_DROP_TTL, EW_TX_NONE, 11, 0, 0);
+		drop_icmp(w, m, ifx, EW_DROP_TTL, EW_TUN_NONE, 11, 0, 0);
 		return;
 	}
 	if (near && ew_lpm_lookup(&t->lan, dst, &v) == 0) {
-		lan_out(w, t, m, ip, ifx, v, dst, EW_TX_NONE);
+		lan_out(w, t, m, ip, ifx, v, dst, EW_TUN_NONE);
 		return;
 	}
 	ihl = (ip->version_ihl & 0xf) * 4u;
@@ -411,22 +410,22 @@ lan_overlay(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	const struct ew_overlay *ov;
 	struct rte_ether_addr nh_mac, peer_mac;
 	uint64_t l2a, l2b;
-	int txi;
+	int tun;
 
 	hash = ew_flow_hash(ip, len);
-	txi = ew_route_class(t, cl, rte_be_to_cpu_32(ip->dst_addr), hash);
-	if (unlikely(txi < 0)) {
+	tun = ew_route_class(t, cl, rte_be_to_cpu_32(ip->dst_addr), hash);
+	if (unlikely(tun < 0)) {
 		w->st->cls[cl->slot].drops++;
-		drop_icmp(w, m, ifx, EW_DROP_NO_ROUTE, EW_TX_NONE, 3, 0, 0);
+		drop_icmp(w, m, ifx, EW_DROP_NO_ROUTE, EW_TUN_NONE, 3, 0, 0);
 		return;
 	}
 	w->st->cls[cl->slot].packets++;
 	w->st->cls[cl->slot].bytes += len;
-	tu = &t->tun[txi];
+	tu = &t->tun[tun];
 	ov = &t->ov[tu->ox];
 	if (unlikely(rte_be_to_cpu_16(ip->total_length) > ov->mtu)) {
 		if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) {
-			drop_icmp(w, m, ifx, EW_DROP_MTU, EW_TX_NONE, 3, 4, ov->mtu);
+			drop_icmp(w, m, ifx, EW_DROP_MTU, EW_TUN_NONE, 3, 4, ov->mtu);
 			return;
 		}
 		ew_ip_ttl_dec(ip);
@@ -437,8 +436,8 @@ lan_overlay(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	mss_clamp(ip, len, ov->mss);
 	ew_ip_ttl_dec(ip);
 
-	l2a = __atomic_load_n(&t->tun_l2[2 * txi], __ATOMIC_RELAXED);
-	l2b = __atomic_load_n(&t->tun_l2[2 * txi + 1], __ATOMIC_RELAXED);
+	l2a = __atomic_load_n(&t->tun_l2[2 * tun], __ATOMIC_RELAXED);
+	l2b = __atomic_load_n(&t->tun_l2[2 * tun + 1], __ATOMIC_RELAXED);
 	if (likely(l2a & l2b & EW_L2_VALID)) {
 		ew_l2_mac(l2a, &nh_mac);
 		ew_l2_mac(l2b, &peer_mac);
@@ -475,13 +474,13 @@ lan_flush(struct ew_worker *w, const struct ew_tables *t)
 				&t->classes[w->pend_cls[i]]);
 }
 
-/* A decapsulated inner IPv4 packet (data at inner IP) from tunnel TXI.
- * Punts name the tunnel by its stable slot. */
+/* A decapsulated inner IPv4 packet (data at inner IP) from tunnel TUN (its
+ * index in t->tun). Punts name the tunnel by its stable slot. */
 static inline void
 inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
-		unsigned int ifx, unsigned int txi)
+		unsigned int ifx, unsigned int tun)
 {
-	uint16_t slot = t->tun[txi].slot;
+	uint16_t tun_slot = t->tun[tun].slot;
 	struct rte_ipv4_hdr *ip;
 	uint32_t dst, v;
 
@@ -492,7 +491,7 @@ inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	if (ew_tables_is_local(t, dst)) {
 		punt_in(w, m, is_probe(ip, rte_pktmbuf_data_len(m)) ?
 				EW_POL_PROBE : EW_POL_OVERLAY,
-				EW_PUNT_OV_LOCAL, ifx, ifx, slot, 0, 0);
+				EW_PUNT_OV_LOCAL, ifx, ifx, tun_slot, 0, 0);
 		return;
 	}
 	if (unlikely(ew_ip_bad_dst(dst))) {
@@ -500,138 +499,54 @@ inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		return;
 	}
 	if (unlikely(ip->time_to_live <= 1)) {
-		drop_icmp(w, m, ifx, EW_DROP_TTL, slot, 11, 0, 0);
+		drop_icmp(w, m, ifx, EW_DROP_TTL, tun_slot, 11, 0, 0);
 		return;
 	}
 	if (unlikely(ew_lpm_lookup(&t->lan, dst, &v) != 0)) {
-		drop_icmp(w, m, ifx, EW_DROP_LAN_NO_ROUTE, slot, 3, 0, 0);
+		drop_icmp(w, m, ifx, EW_DROP_LAN_NO_ROUTE, tun_slot, 3, 0, 0);
 		return;
 	}
 	/* clamp SYNs coming out of the overlay too, so the LAN host's
 	 * segments towards the overlay fit without a PMTU round trip */
-	mss_clamp(ip, rte_pktmbuf_data_len(m), t->ov[t->tun[txi].ox].mss);
-	lan_out(w, t, m, ip, ifx, v, dst, slot);
+	mss_clamp(ip, rte_pktmbuf_data_len(m), t->ov[t->tun[tun].ox].mss);
+	lan_out(w, t, m, ip, ifx, v, dst, tun_slot);
 }
 
+/* WAN: a packet for our WAN address. ICMP is for the control thread; the
+ * rest must come through one of this WAN's tunnels (decap.h), which counts
+ * it once it is known, whatever becomes of it. */
 static inline void
 wan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		unsigned int ifx)
 {
-	const struct ew_port *p = &t->ports[ifx];
 	struct rte_ipv4_hdr *ip;
-	uint32_t ihl, len, src;
-	const uint8_t *l4;
-	int txi;
+	uint32_t len;
+	int r, tun;
 
 	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
 	ip = ip_parse(w, m, ifx);
 	if (ip == NULL)
 		return;
-	if (unlikely(rte_be_to_cpu_32(ip->dst_addr) != p->addr)) {
+	if (unlikely(rte_be_to_cpu_32(ip->dst_addr) != t->ports[ifx].addr)) {
 		drop(w, m, ifx, EW_DROP_WAN_NOT_LOCAL);
 		return;
 	}
-	ihl = (ip->version_ihl & 0xf) * 4u;
-	len = rte_pktmbuf_data_len(m);
-	src = rte_be_to_cpu_32(ip->src_addr);
-	l4 = (const uint8_t *)ip + ihl;
-
 	if (ip->next_proto_id == IPPROTO_ICMP) {
-		punt(w, m, EW_PUNT_LOCAL, ifx, EW_TX_NONE, 0, 0);
+		punt(w, m, EW_PUNT_LOCAL, ifx, EW_TUN_NONE, 0, 0);
 		return;
 	}
-	if (unlikely(ew_ip_is_fragment(ip))) {
-		drop(w, m, ifx, EW_DROP_OUTER_FRAG);
-		return;
+	len = rte_pktmbuf_data_len(m);
+	r = ew_decap(t, m, ifx, &tun);
+	if (tun >= 0) {
+		w->st->tunnel[t->tun[tun].slot].rx_packets++;
+		w->st->tunnel[t->tun[tun].slot].rx_bytes += len;
 	}
-	if (unlikely(ip->next_proto_id == IPPROTO_UDP && len < ihl + 8)) {
-		drop(w, m, ifx, EW_DROP_RUNT);
-		return;
-	}
-	if (ip->next_proto_id == IPPROTO_UDP &&
-			(l4[2] << 8 | l4[3]) == EW_VXLAN_PORT) {
-		const uint8_t *vx = l4 + 8;
-		const struct rte_ether_hdr *in;
-		uint16_t type;
-
-		if (unlikely(len < ihl + 8 + 8 + RTE_ETHER_HDR_LEN)) {
-			drop(w, m, ifx, EW_DROP_RUNT);
-			return;
-		}
-		if (unlikely(!(vx[0] & 0x08))) {
-			drop(w, m, ifx, EW_DROP_VXLAN_FLAGS);
-			return;
-		}
-		txi = ew_tunnel_find(t, ifx, EW_ENCAP_VXLAN,
-				(uint32_t)vx[4] << 16 | vx[5] << 8 | vx[6], src);
-		if (unlikely(txi < 0)) {
-			drop(w, m, ifx, ew_tunnel_other_wan(t, ifx, EW_ENCAP_VXLAN,
-					(uint32_t)vx[4] << 16 | vx[5] << 8 | vx[6],
-					src) ? EW_DROP_TUNNEL_WRONG_WAN :
-					EW_DROP_TUNNEL_UNKNOWN);
-			return;
-		}
-		w->st->tunnel[t->tun[txi].slot].rx_packets++;
-		w->st->tunnel[t->tun[txi].slot].rx_bytes += len;
-		rte_pktmbuf_adj(m, (uint16_t)(ihl + 16));
-		in = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
-		type = rte_be_to_cpu_16(in->ether_type);
-		if (type == RTE_ETHER_TYPE_ARP) {
-			punt(w, m, EW_PUNT_OV_ARP, ifx, t->tun[txi].slot, 0, 0);
-			return;
-		}
-		if (unlikely(type != RTE_ETHER_TYPE_IPV4 ||
-				!(rte_is_same_ether_addr(&in->dst_addr, &p->mac) ||
-				  rte_is_broadcast_ether_addr(&in->dst_addr)))) {
-			drop(w, m, ifx, EW_DROP_INNER_L2);
-			return;
-		}
-		rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
-		inner_ipv4(w, t, m, ifx, (unsigned int)txi);
-		return;
-	}
-	if (ip->next_proto_id == IPPROTO_GRE) {
-		uint32_t hl = 8, key;
-
-		if (unlikely(len < ihl + 4)) {
-			drop(w, m, ifx, EW_DROP_RUNT);
-			return;
-		}
-		/* C R K S s Recur(3) | flags(5) ver(3): want K, version 0;
-		 * a sequence number is accepted and ignored. */
-		if (unlikely((l4[0] & 0xcf) != 0 || !(l4[0] & 0x20) ||
-				(l4[1] & 0x07) != 0)) {
-			drop(w, m, ifx, EW_DROP_GRE_FLAGS);
-			return;
-		}
-		if (l4[0] & 0x10)
-			hl += 4;
-		if (unlikely(len < ihl + hl)) {
-			drop(w, m, ifx, EW_DROP_RUNT);
-			return;
-		}
-		if (unlikely((l4[2] << 8 | l4[3]) != RTE_ETHER_TYPE_IPV4)) {
-			drop(w, m, ifx, EW_DROP_GRE_PROTO);
-			return;
-		}
-		key = (uint32_t)l4[4] << 24 | (uint32_t)l4[5] << 16 |
-				(uint32_t)l4[6] << 8 | l4[7];
-		txi = key > 0xffffff ? -1 :
-				ew_tunnel_find(t, ifx, EW_ENCAP_GRE, key, src);
-		if (unlikely(txi < 0)) {
-			drop(w, m, ifx, key <= 0xffffff &&
-					ew_tunnel_other_wan(t, ifx, EW_ENCAP_GRE,
-					key, src) ? EW_DROP_TUNNEL_WRONG_WAN :
-					EW_DROP_TUNNEL_UNKNOWN);
-			return;
-		}
-		w->st->tunnel[t->tun[txi].slot].rx_packets++;
-		w->st->tunnel[t->tun[txi].slot].rx_bytes += len;
-		rte_pktmbuf_adj(m, (uint16_t)(ihl + hl));
-		inner_ipv4(w, t, m, ifx, (unsigned int)txi);
-		return;
-	}
-	drop(w, m, ifx, EW_DROP_WAN_PROTO);
+	if (likely(r == EW_DECAP_IPV4))
+		inner_ipv4(w, t, m, ifx, (unsigned int)tun);
+	else if (r == EW_DECAP_ARP)
+		punt(w, m, EW_PUNT_OV_ARP, ifx, t->tun[tun].slot, 0, 0);
+	else
+		drop(w, m, ifx, (enum ew_drop)r);
 }
 
 static inline void
@@ -657,7 +572,7 @@ process_one(struct ew_worker *w, const struct ew_tables *t, unsigned int ifx,
 	if (type < 0)
 		return;
 	if (type == RTE_ETHER_TYPE_ARP) {
-		punt(w, m, EW_PUNT_ARP, ifx, EW_TX_NONE, 0, 0);
+		punt(w, m, EW_PUNT_ARP, ifx, EW_TUN_NONE, 0, 0);
 		return;
 	}
 	if (type != RTE_ETHER_TYPE_IPV4) {
@@ -769,76 +684,4 @@ ew_worker_drain_ctl(struct ew_worker *w, const struct ew_tables *t)
 			tx(w, t, ifx, pk[i]);
 		}
 	}
-}
-
-int
-ew_worker_main(void *arg)
-{
-	struct ew_dp *dp = arg;
-	unsigned int lcore = rte_lcore_id(), idx, ifx, idle = 0, nap = 0;
-	struct ew_worker *w;
-	struct rte_mbuf *pkts[EW_BURST];
-
-	for (idx = 0; idx < dp->n_workers; idx++)
-		if (dp->worker_lcore[idx] == lcore)
-			break;
-	if (idx == dp->n_workers)
-		return -1;
-	w = rte_zmalloc("ew_worker", sizeof(*w), RTE_CACHE_LINE_SIZE);
-	if (w == NULL)
-		return -1;
-	ew_worker_init(w, dp, idx, &dp->stats[lcore]);
-	rte_rcu_qsbr_thread_register(dp->qs, idx);
-	rte_rcu_qsbr_thread_online(dp->qs, idx);
-
-	while (!dp->stop) {
-		const struct ew_tables *t = __atomic_load_n(&dp->tables,
-				__ATOMIC_ACQUIRE);
-		unsigned int got = 0;
-
-		for (ifx = 0; ifx < t->n_ports; ifx++) {
-			uint16_t n = rte_eth_rx_burst(t->ports[ifx].port_id,
-					(uint16_t)idx, pkts, EW_BURST);
-
-			if (n == 0)
-				continue;
-			got += n;
-			w->rx_tsc = rte_rdtsc();	/* for probe answers */
-			ew_worker_rx(w, t, ifx, pkts, n);
-		}
-		if (idx == 0)
-			ew_worker_drain_ctl(w, t);
-		ew_worker_flush(w, t);
-		rte_rcu_qsbr_quiescent(dp->qs, idx);
-
-		/* Idle back-off (l3fwd-power style). Busy bursts: pure
-		 * polling. A few packets: keep napping, but half as long.
-		 * Nothing for 64 polls: nap, doubling every 8 naps from 8 us
-		 * to 1 ms. The cost is at most 1 ms of extra latency for the
-		 * first packet after a quiet spell; "idle: poll" avoids it. */
-		if (got >= EW_BURST / 2 || dp->idle == EW_IDLE_POLL) {
-			idle = 0;
-			nap = 0;
-			continue;
-		}
-		if (got != 0) {
-			idle = 0;
-			nap /= 2;
-			continue;
-		}
-		if (++idle < 64)
-			continue;
-		if (nap == 0)
-			nap = 8;
-		else if ((idle & 7) == 0 && nap < 1000)
-			nap = RTE_MIN(nap * 2, 1000u);
-		rte_rcu_qsbr_thread_offline(dp->qs, idx);
-		usleep(nap);
-		rte_rcu_qsbr_thread_online(dp->qs, idx);
-	}
-	ew_worker_flush(w, dp->tables);
-	rte_rcu_qsbr_thread_offline(dp->qs, idx);
-	rte_rcu_qsbr_thread_unregister(dp->qs, idx);
-	rte_free(w);
-	return 0;
 }

@@ -49,10 +49,10 @@ arp_build(struct ew_sp *sp, uint16_t op, const struct rte_ether_addr *sha,
 
 /* Send an ARP frame (data at inner Ethernet) inside VXLAN tunnel TXI. */
 void
-ew_sp_ov_send_arp(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi,
+ew_sp_ov_send_arp(struct ew_sp *sp, struct rte_mbuf *m, unsigned int tun,
 		const struct rte_ether_addr *inner_dst)
 {
-	const struct ew_tunnel *tu = &sp->t->tun[txi];
+	const struct ew_tunnel *tu = &sp->t->tun[tun];
 	const struct rte_ether_addr *nh;
 	struct rte_ether_addr nh_mac;
 	uint8_t *h;
@@ -62,7 +62,7 @@ ew_sp_ov_send_arp(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi,
 		/* underlay not resolved yet: wait for it like any packet;
 		 * ew_sp_output() sends it on when the gateway answers */
 		ew_meta(m)->reason = EW_PUNT_OV_ARP;
-		ew_meta(m)->tx = tu->slot;
+		ew_meta(m)->tun_slot = tu->slot;
 		ew_sp_resolve(sp, tu->ifx, tu->nh, m);
 		return;
 	}
@@ -104,12 +104,12 @@ ew_sp_arp_request(struct ew_sp *sp, struct ew_nent *e)
 
 	e->asked = true;
 	if (e->scope & EW_SCOPE_OV) {
-		int txi = tunnel_for_peer(t, e->scope & ~EW_SCOPE_OV, e->ip);
+		int tun = tunnel_for_peer(t, e->scope & ~EW_SCOPE_OV, e->ip);
 		const struct ew_tunnel *tu;
 
-		if (txi < 0)
+		if (tun < 0)
 			return;
-		tu = &t->tun[txi];
+		tu = &t->tun[tun];
 		/* inside the overlay needs the underlay first: ask for it and
 		 * come back when it answers (ew_sp_learn() kicks us) */
 		e->waiting_ul = ew_sp_resolve(sp, tu->ifx, tu->nh, NULL) == NULL;
@@ -118,7 +118,7 @@ ew_sp_arp_request(struct ew_sp *sp, struct ew_nent *e)
 		m = arp_build(sp, RTE_ARP_OP_REQUEST, &t->ports[tu->ifx].mac,
 				t->ov[tu->ox].addr, &zero, e->ip, &bcast, true);
 		if (m != NULL)
-			ew_sp_ov_send_arp(sp, m, (unsigned int)txi, &bcast);
+			ew_sp_ov_send_arp(sp, m, (unsigned int)tun, &bcast);
 		return;
 	}
 	if (e->scope >= t->n_ports)
@@ -129,11 +129,11 @@ ew_sp_arp_request(struct ew_sp *sp, struct ew_nent *e)
 		ew_sp_send_l2(sp, e->scope, m);
 }
 
-/* ARP payload A, arriving on port IFX (TXI == EW_TX_NONE) or inside VXLAN
+/* ARP payload A, arriving on port IFX (TXI == EW_TUN_NONE) or inside VXLAN
  * tunnel TXI. M is reused for the reply. */
 void
 ew_sp_arp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
-		uint16_t txi)
+		uint16_t tun)
 {
 	const struct ew_tables *t = sp->t;
 	struct rte_ether_hdr *eth;
@@ -158,8 +158,8 @@ ew_sp_arp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
 	sha = a->arp_data.arp_sha;
 	sip = rte_be_to_cpu_32(a->arp_data.arp_sip);
 	tip = rte_be_to_cpu_32(a->arp_data.arp_tip);
-	if (txi != EW_TX_NONE) {
-		const struct ew_tunnel *tu = &t->tun[txi];
+	if (tun != EW_TUN_NONE) {
+		const struct ew_tunnel *tu = &t->tun[tun];
 
 		our_ip = t->ov[tu->ox].addr;
 		our_mac = t->ports[tu->ifx].mac;
@@ -193,8 +193,8 @@ ew_sp_arp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
 		a->arp_data.arp_sip = rte_cpu_to_be_32(our_ip);
 		eth->dst_addr = sha;
 		eth->src_addr = our_mac;
-		if (txi != EW_TX_NONE)
-			ew_sp_ov_send_arp(sp, m, txi, &sha);
+		if (tun != EW_TUN_NONE)
+			ew_sp_ov_send_arp(sp, m, tun, &sha);
 		else
 			ew_sp_send_l2(sp, ifx, m);
 		return;

@@ -11,13 +11,13 @@
 #include "control/slowpath/sp_internal.h"
 
 /* Data at IPv4 (TTL done), DF clear: fragment to tunnel TXI's overlay MTU,
- * or with TXI EW_TX_NONE to LAN port IFX's MTU towards next hop NH. */
+ * or with TXI EW_TUN_NONE to LAN port IFX's MTU towards next hop NH. */
 void
-ew_sp_fragment(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi,
+ew_sp_fragment(struct ew_sp *sp, struct rte_mbuf *m, unsigned int tun,
 		uint8_t tos, unsigned int ifx, uint32_t nh)
 {
 	struct rte_mbuf *frags[64];
-	uint16_t mtu = txi != EW_TX_NONE ? sp->t->ov[sp->t->tun[txi].ox].mtu :
+	uint16_t mtu = tun != EW_TUN_NONE ? sp->t->ov[sp->t->tun[tun].ox].mtu :
 			sp->t->ports[ifx].mtu;
 	int n, i;
 
@@ -48,8 +48,8 @@ ew_sp_fragment(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi,
 			frags[i] = c;
 			memset(ew_meta(c), 0, sizeof(struct ew_meta));
 		}
-		if (txi != EW_TX_NONE)
-			ew_sp_out_tunnel(sp, frags[i], txi, tos);
+		if (tun != EW_TUN_NONE)
+			ew_sp_out_tunnel(sp, frags[i], tun, tos);
 		else
 			ew_sp_out_port(sp, frags[i], ifx, nh);
 	}

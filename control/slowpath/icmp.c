@@ -33,7 +33,7 @@ icmp_allowed(struct ew_sp *sp)
  * far end echoes. */
 static void
 probe_answer(struct ew_sp *sp, struct rte_mbuf *m, const uint8_t *pl,
-		uint16_t txi)
+		uint16_t tun)
 {
 	uint16_t slot, magic;
 	uint32_t seq;
@@ -42,7 +42,7 @@ probe_answer(struct ew_sp *sp, struct rte_mbuf *m, const uint8_t *pl,
 	memcpy(&seq, pl + 10, 4);
 	memcpy(&magic, pl + 14, 2);
 	/* only from the tunnel it was sent into, with our marks */
-	if (magic != EW_PROBE_ID || slot != sp->t->tun[txi].slot ||
+	if (magic != EW_PROBE_ID || slot != sp->t->tun[tun].slot ||
 			sp->probe_cb == NULL) {
 		ew_sp_drop(sp, m, EW_DROP_LOCAL_PROTO);
 		return;
@@ -54,9 +54,9 @@ probe_answer(struct ew_sp *sp, struct rte_mbuf *m, const uint8_t *pl,
 
 /* ICMP echo probe. */
 int
-ew_sp_icmp_probe_send(struct ew_sp *sp, unsigned int txi, uint32_t seq)
+ew_sp_icmp_probe_send(struct ew_sp *sp, unsigned int tun, uint32_t seq)
 {
-	const struct ew_tunnel *tu = &sp->t->tun[txi];
+	const struct ew_tunnel *tu = &sp->t->tun[tun];
 	struct rte_ipv4_hdr *ip;
 	struct rte_icmp_hdr *ic;
 	struct rte_mbuf *m;
@@ -94,7 +94,7 @@ ew_sp_icmp_probe_send(struct ew_sp *sp, unsigned int txi, uint32_t seq)
 	memcpy(pl + 14, &magic, 2);
 	ic->icmp_cksum = (uint16_t)~rte_raw_cksum(ic, sizeof(*ic) + EW_PROBE_TAIL);
 	ew_sp_probe_meta(m, slot, seq);
-	ew_sp_out_tunnel(sp, m, txi, 0);
+	ew_sp_out_tunnel(sp, m, tun, 0);
 	return 0;
 }
 
@@ -102,7 +102,7 @@ ew_sp_icmp_probe_send(struct ew_sp *sp, unsigned int txi, uint32_t seq)
  * echo request, take the answer to an ICMP probe, drop the rest. */
 void
 ew_sp_icmp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
-		uint16_t txi)
+		uint16_t tun)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	uint32_t ihl = (ip->version_ihl & 0xf) * 4u, len, tmp;
@@ -115,10 +115,10 @@ ew_sp_icmp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
 		return;
 	}
 	ic = (struct rte_icmp_hdr *)((uint8_t *)ip + ihl);
-	if (ic->icmp_type == RTE_IP_ICMP_ECHO_REPLY && txi != EW_TX_NONE &&
+	if (ic->icmp_type == RTE_IP_ICMP_ECHO_REPLY && tun != EW_TUN_NONE &&
 			ic->icmp_ident == rte_cpu_to_be_16(EW_PROBE_ID) &&
 			len >= ihl + sizeof(*ic) + EW_PROBE_TAIL) {
-		probe_answer(sp, m, (uint8_t *)(ic + 1), txi);
+		probe_answer(sp, m, (uint8_t *)(ic + 1), tun);
 		return;
 	}
 	if (ic->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || ic->icmp_code != 0) {
@@ -138,13 +138,13 @@ ew_sp_icmp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
 	ip->dst_addr = tmp;
 	ip->time_to_live = 64;
 	ew_sp_ip_finish(ip);
-	ew_sp_out_ip(sp, m, ifx, txi);
+	ew_sp_out_ip(sp, m, ifx, tun);
 }
 
 /* Data at the offending IPv4 header. Send ICMP TYPE/CODE to its source. */
 void
 ew_sp_icmp_error(struct ew_sp *sp, struct rte_mbuf *orig, unsigned int ifx,
-		uint16_t txi, uint8_t type, uint8_t code, uint16_t mtu)
+		uint16_t tun, uint8_t type, uint8_t code, uint16_t mtu)
 {
 	const struct rte_ipv4_hdr *oip = rte_pktmbuf_mtod(orig, struct rte_ipv4_hdr *);
 	uint32_t ohl = (oip->version_ihl & 0xf) * 4u;
@@ -181,7 +181,7 @@ ew_sp_icmp_error(struct ew_sp *sp, struct rte_mbuf *orig, unsigned int ifx,
 	}
 	ic = (struct rte_icmp_hdr *)(ip + 1);
 	memcpy(ic + 1, oip, quote);
-	src = txi != EW_TX_NONE ? sp->t->ov[sp->t->tun[txi].ox].addr :
+	src = tun != EW_TUN_NONE ? sp->t->ov[sp->t->tun[tun].ox].addr :
 			sp->t->ports[ifx].addr;
 	memset(ip, 0, sizeof(*ip));
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
@@ -198,5 +198,5 @@ ew_sp_icmp_error(struct ew_sp *sp, struct rte_mbuf *orig, unsigned int ifx,
 		ic->icmp_seq_nb = rte_cpu_to_be_16(mtu);
 	ic->icmp_cksum = (uint16_t)~rte_raw_cksum(ic, sizeof(*ic) + quote);
 	rte_pktmbuf_free(orig);
-	ew_sp_out_ip(sp, m, ifx, txi);
+	ew_sp_out_ip(sp, m, ifx, tun);
 }

@@ -260,9 +260,9 @@ ew_sp_learn(struct ew_sp *sp, uint32_t scope, uint32_t ip,
 /* What a packet into tunnel TXI would wait for: 0 nothing (next hops
  * resolved); 1 ARP; 2 ARP, behind packets already held for it. */
 int
-ew_sp_tunnel_waiting(struct ew_sp *sp, unsigned int txi)
+ew_sp_tunnel_waiting(struct ew_sp *sp, unsigned int tun)
 {
-	const struct ew_tunnel *tu = &sp->t->tun[txi];
+	const struct ew_tunnel *tu = &sp->t->tun[tun];
 	const struct ew_nent *e = ent_find(sp, tu->ifx, tu->nh);
 
 	if (e != NULL && e->state == EW_N_REACHABLE) {
@@ -342,7 +342,7 @@ static void
 sync_static(struct ew_sp *sp, const struct ew_tables *t)
 {
 	const struct ew_config *cfg = t->cfg;
-	unsigned int i, k, tx = 0;
+	unsigned int i, k, tun = 0;
 
 	for (i = 0; i < sp->n_ent; i++)
 		if (sp->ent[i].fixed) {
@@ -355,11 +355,11 @@ sync_static(struct ew_sp *sp, const struct ew_tables *t)
 			set_static(sp, i, cfg->ifaces[i].neighbors[k].addr,
 					cfg->ifaces[i].neighbors[k].mac);
 	for (i = 0; i < cfg->n_overlays; i++)
-		for (k = 0; k < cfg->overlays[i].n_tunnels; k++, tx++) {
+		for (k = 0; k < cfg->overlays[i].n_tunnels; k++, tun++) {
 			const struct ew_tunnel_cfg *tc = &cfg->overlays[i].tunnels[k];
 
-			if (tc->peer_mac_set && tx < t->n_tunnels)
-				set_static(sp, EW_SCOPE_OV | t->tun[tx].id,
+			if (tc->peer_mac_set && tun < t->n_tunnels)
+				set_static(sp, EW_SCOPE_OV | t->tun[tun].id,
 						tc->peer, tc->peer_mac);
 		}
 }

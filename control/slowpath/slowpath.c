@@ -79,17 +79,17 @@ ew_sp_send_l2(struct ew_sp *sp, unsigned int ifx, struct rte_mbuf *m)
 
 /* Data at IPv4 (TTL handled): encapsulate into tunnel TX and send. */
 void
-ew_sp_out_tunnel(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi,
+ew_sp_out_tunnel(struct ew_sp *sp, struct rte_mbuf *m, unsigned int tun,
 		uint8_t tos)
 {
-	const struct ew_tunnel *tu = &sp->t->tun[txi];
+	const struct ew_tunnel *tu = &sp->t->tun[tun];
 	const struct rte_ether_addr *nh, *peer = NULL;
 	struct rte_ether_addr nh_mac, peer_mac;
 	struct ew_meta *mt = ew_meta(m);
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 
 	mt->reason = EW_PUNT_NH_TUN;
-	mt->tx = tu->slot;
+	mt->tun_slot = tu->slot;
 	mt->tos = tos;
 	nh = ew_sp_resolve(sp, tu->ifx, tu->nh, NULL);
 	if (nh == NULL) {
@@ -167,13 +167,13 @@ port_nexthop(const struct ew_tables *t, unsigned int ifx, uint32_t dst)
  * WAN packet claiming a LAN source is not answered into the LAN. */
 void
 ew_sp_out_ip(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
-		uint16_t txi)
+		uint16_t tun)
 {
 	const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	uint32_t dst = rte_be_to_cpu_32(ip->dst_addr), nh;
 
-	if (txi != EW_TX_NONE) {
-		ew_sp_out_tunnel(sp, m, txi, 0);
+	if (tun != EW_TUN_NONE) {
+		ew_sp_out_tunnel(sp, m, tun, 0);
 		return;
 	}
 	nh = port_nexthop(sp->t, ifx, dst);
@@ -190,33 +190,33 @@ ew_sp_output(struct ew_sp *sp, struct rte_mbuf *m)
 {
 	struct ew_meta *mt = ew_meta(m);
 	/* held across a reload: the tunnel is found again by its slot */
-	uint16_t txi = mt->tx < EW_MAX_TUNNELS ? sp->t->tx_of_slot[mt->tx] :
+	uint16_t tun = mt->tun_slot < EW_MAX_TUNNELS ? sp->t->tun_of_slot[mt->tun_slot] :
 			EW_SLOT_NONE;
 
-	if (mt->reason == EW_PUNT_NH_TUN && txi != EW_SLOT_NONE)
-		ew_sp_out_tunnel(sp, m, txi, mt->tos);
+	if (mt->reason == EW_PUNT_NH_TUN && tun != EW_SLOT_NONE)
+		ew_sp_out_tunnel(sp, m, tun, mt->tos);
 	else if (mt->reason == EW_PUNT_NH_PORT && mt->ifx < sp->t->n_ports)
 		ew_sp_out_port(sp, m, mt->ifx, mt->nh);
-	else if (mt->reason == EW_PUNT_OV_ARP && txi != EW_SLOT_NONE) {
+	else if (mt->reason == EW_PUNT_OV_ARP && tun != EW_SLOT_NONE) {
 		/* a held ARP frame for inside a VXLAN overlay */
 		struct rte_ether_addr dst =
 			rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->dst_addr;
 
-		ew_sp_ov_send_arp(sp, m, txi, &dst);
+		ew_sp_ov_send_arp(sp, m, tun, &dst);
 	} else
 		ew_sp_drop(sp, m, EW_DROP_NEIGH_QUEUE);
 }
 
 int
-ew_sp_send_probe(struct ew_sp *sp, unsigned int txi, uint32_t seq,
+ew_sp_send_probe(struct ew_sp *sp, unsigned int tun, uint32_t seq,
 		unsigned int kinds)
 {
 	int rc;
 
 	sp->t = __atomic_load_n(&sp->dp->tables, __ATOMIC_ACQUIRE);
-	if (sp->t == NULL || txi >= sp->t->n_tunnels)
+	if (sp->t == NULL || tun >= sp->t->n_tunnels)
 		return -1;
-	rc = ew_sp_tunnel_waiting(sp, txi);
+	rc = ew_sp_tunnel_waiting(sp, tun);
 	/* waiting for ARP, one packet is enough (the neighbour's queue is
 	 * short and the data's): STAMP, or the one kind asked for; none
 	 * while packets wait already (a slow peer would see its queue fill
@@ -225,9 +225,9 @@ ew_sp_send_probe(struct ew_sp *sp, unsigned int txi, uint32_t seq,
 		return 2;
 	if (rc == 1 && kinds == (EW_MON_STAMP | EW_MON_ICMP))
 		kinds = EW_MON_STAMP;
-	if ((kinds & EW_MON_STAMP) && ew_sp_stamp_send(sp, txi, seq) != 0)
+	if ((kinds & EW_MON_STAMP) && ew_sp_stamp_send(sp, tun, seq) != 0)
 		rc = -1;
-	if ((kinds & EW_MON_ICMP) && ew_sp_icmp_probe_send(sp, txi, seq) != 0)
+	if ((kinds & EW_MON_ICMP) && ew_sp_icmp_probe_send(sp, tun, seq) != 0)
 		rc = -1;
 	return rc;
 }
@@ -237,11 +237,11 @@ ew_sp_send_probe(struct ew_sp *sp, unsigned int txi, uint32_t seq,
 /* Data at IPv4 addressed to us (LOCAL or OV_LOCAL): STAMP (stamp.c),
  * else ICMP (icmp.c), which drops what is neither. */
 static void
-local_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx, uint16_t txi)
+local_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx, uint16_t tun)
 {
-	if (ew_sp_stamp_input(sp, m, ifx, txi))
+	if (ew_sp_stamp_input(sp, m, ifx, tun))
 		return;
-	ew_sp_icmp_input(sp, m, ifx, txi);
+	ew_sp_icmp_input(sp, m, ifx, tun);
 }
 
 static void
@@ -249,7 +249,7 @@ sp_handle(struct ew_sp *sp, struct rte_mbuf *m)
 {
 	struct ew_meta *mt = ew_meta(m);
 	const struct ew_tables *t = sp->t;
-	uint16_t txi;
+	uint16_t tun;
 
 	if (t == NULL) {
 		rte_pktmbuf_free(m);
@@ -257,10 +257,10 @@ sp_handle(struct ew_sp *sp, struct rte_mbuf *m)
 	}
 	/* the worker names tunnels by stable slot; a packet punted just
 	 * before a reload may name one that is gone */
-	txi = EW_TX_NONE;
-	if (mt->tx != EW_TX_NONE) {
-		txi = mt->tx < EW_MAX_TUNNELS ? t->tx_of_slot[mt->tx] : EW_SLOT_NONE;
-		if (txi == EW_SLOT_NONE) {
+	tun = EW_TUN_NONE;
+	if (mt->tun_slot != EW_TUN_NONE) {
+		tun = mt->tun_slot < EW_MAX_TUNNELS ? t->tun_of_slot[mt->tun_slot] : EW_SLOT_NONE;
+		if (tun == EW_SLOT_NONE) {
 			ew_sp_drop(sp, m, EW_DROP_STALE);
 			return;
 		}
@@ -271,32 +271,32 @@ sp_handle(struct ew_sp *sp, struct rte_mbuf *m)
 	}
 	switch (mt->reason) {
 	case EW_PUNT_ARP:
-		ew_sp_arp_input(sp, m, mt->ifx, EW_TX_NONE);
+		ew_sp_arp_input(sp, m, mt->ifx, EW_TUN_NONE);
 		break;
 	case EW_PUNT_OV_ARP:
-		ew_sp_arp_input(sp, m, mt->ifx, txi);
+		ew_sp_arp_input(sp, m, mt->ifx, tun);
 		break;
 	case EW_PUNT_LOCAL:
-		local_input(sp, m, mt->ifx, EW_TX_NONE);
+		local_input(sp, m, mt->ifx, EW_TUN_NONE);
 		break;
 	case EW_PUNT_OV_LOCAL:
-		local_input(sp, m, mt->ifx, txi);
+		local_input(sp, m, mt->ifx, tun);
 		break;
 	case EW_PUNT_NH_TUN:
-		ew_sp_out_tunnel(sp, m, txi, mt->tos);
+		ew_sp_out_tunnel(sp, m, tun, mt->tos);
 		break;
 	case EW_PUNT_NH_PORT:
 		ew_sp_out_port(sp, m, mt->ifx, mt->nh);
 		break;
 	case EW_PUNT_ICMP_ERR:
-		ew_sp_icmp_error(sp, m, mt->ifx, txi, (uint8_t)(mt->arg >> 8),
+		ew_sp_icmp_error(sp, m, mt->ifx, tun, (uint8_t)(mt->arg >> 8),
 				(uint8_t)mt->arg, (uint16_t)mt->nh);
 		break;
 	case EW_PUNT_FRAG:
-		ew_sp_fragment(sp, m, txi, mt->tos, 0, 0);
+		ew_sp_fragment(sp, m, tun, mt->tos, 0, 0);
 		break;
 	case EW_PUNT_FRAG_PORT:
-		ew_sp_fragment(sp, m, EW_TX_NONE, 0, mt->ifx, mt->nh);
+		ew_sp_fragment(sp, m, EW_TUN_NONE, 0, mt->ifx, mt->nh);
 		break;
 	default:
 		rte_pktmbuf_free(m);

@@ -77,7 +77,7 @@ void ew_sp_set_probe_cb(struct ew_sp *sp, ew_probe_cb cb, void *arg);
 /* 0: sent; 1: waits for ARP (its round trip will include the wait; of
  * both kinds, only STAMP is sent then); 2: not sent, as packets already
  * wait for that ARP; -1: not sent (no buffer, no such tunnel). */
-int ew_sp_send_probe(struct ew_sp *sp, unsigned int txi, uint32_t seq,
+int ew_sp_send_probe(struct ew_sp *sp, unsigned int tun, uint32_t seq,
 		unsigned int kinds);
 
 #endif /* EW_SLOWPATH_H */

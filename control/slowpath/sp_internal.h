@@ -80,12 +80,12 @@ struct ew_sp {
 /* slowpath.c: counting drops and sending */
 void ew_sp_drop(struct ew_sp *sp, struct rte_mbuf *m, enum ew_drop r);
 void ew_sp_send_l2(struct ew_sp *sp, unsigned int ifx, struct rte_mbuf *m);
-void ew_sp_out_tunnel(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi,
+void ew_sp_out_tunnel(struct ew_sp *sp, struct rte_mbuf *m, unsigned int tun,
 		uint8_t tos);
 void ew_sp_out_port(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
 		uint32_t nh);
 void ew_sp_out_ip(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
-		uint16_t txi);
+		uint16_t tun);
 void ew_sp_output(struct ew_sp *sp, struct rte_mbuf *m);
 
 /* neigh.c */
@@ -95,30 +95,30 @@ const struct rte_ether_addr *ew_sp_resolve(struct ew_sp *sp, uint32_t scope,
 		uint32_t ip, struct rte_mbuf *m);
 void ew_sp_learn(struct ew_sp *sp, uint32_t scope, uint32_t ip,
 		const struct rte_ether_addr *mac, bool create);
-int ew_sp_tunnel_waiting(struct ew_sp *sp, unsigned int txi);
+int ew_sp_tunnel_waiting(struct ew_sp *sp, unsigned int tun);
 void ew_sp_l2_refresh(struct ew_sp *sp);
 
 /* arp.c */
 void ew_sp_arp_request(struct ew_sp *sp, struct ew_nent *e);
 void ew_sp_arp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
-		uint16_t txi);
-void ew_sp_ov_send_arp(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi,
+		uint16_t tun);
+void ew_sp_ov_send_arp(struct ew_sp *sp, struct rte_mbuf *m, unsigned int tun,
 		const struct rte_ether_addr *inner_dst);
 
 /* icmp.c */
 void ew_sp_icmp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
-		uint16_t txi);
+		uint16_t tun);
 void ew_sp_icmp_error(struct ew_sp *sp, struct rte_mbuf *orig, unsigned int ifx,
-		uint16_t txi, uint8_t type, uint8_t code, uint16_t mtu);
-int ew_sp_icmp_probe_send(struct ew_sp *sp, unsigned int txi, uint32_t seq);
+		uint16_t tun, uint8_t type, uint8_t code, uint16_t mtu);
+int ew_sp_icmp_probe_send(struct ew_sp *sp, unsigned int tun, uint32_t seq);
 
 /* stamp.c */
 bool ew_sp_stamp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
-		uint16_t txi);
-int ew_sp_stamp_send(struct ew_sp *sp, unsigned int txi, uint32_t seq);
+		uint16_t tun);
+int ew_sp_stamp_send(struct ew_sp *sp, unsigned int tun, uint32_t seq);
 
 /* frag.c */
-void ew_sp_fragment(struct ew_sp *sp, struct rte_mbuf *m, unsigned int txi,
+void ew_sp_fragment(struct ew_sp *sp, struct rte_mbuf *m, unsigned int tun,
 		uint8_t tos, unsigned int ifx, uint32_t nh);
 
 static inline void

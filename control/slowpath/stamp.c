@@ -85,9 +85,9 @@ get32(const uint8_t *p)
 /* Session-sender: sequence number, timestamp (T1, by worker 0), error
  * estimate (not externally synchronized, multiplier 1), zeros. */
 int
-ew_sp_stamp_send(struct ew_sp *sp, unsigned int txi, uint32_t seq)
+ew_sp_stamp_send(struct ew_sp *sp, unsigned int tun, uint32_t seq)
 {
-	const struct ew_tunnel *tu = &sp->t->tun[txi];
+	const struct ew_tunnel *tu = &sp->t->tun[tun];
 	struct rte_mbuf *m;
 	uint8_t *pl;
 
@@ -98,7 +98,7 @@ ew_sp_stamp_send(struct ew_sp *sp, unsigned int txi, uint32_t seq)
 	put32(pl, seq);
 	pl[13] = 1;			/* error estimate: S=0 Z=0 scale 0 mult 1 */
 	ew_sp_probe_meta(m, tu->slot, seq);
-	ew_sp_out_tunnel(sp, m, txi, 0);
+	ew_sp_out_tunnel(sp, m, tun, 0);
 	return 0;
 }
 
@@ -106,7 +106,7 @@ ew_sp_stamp_send(struct ew_sp *sp, unsigned int txi, uint32_t seq)
 static void
 stamp_reflect(struct ew_sp *sp, struct rte_mbuf *m, const struct rte_ipv4_hdr *ip,
 		const struct rte_udp_hdr *udp, const uint8_t *in, unsigned int ifx,
-		uint16_t txi)
+		uint16_t tun)
 {
 	uint64_t t2 = ew_tsc_to_ntp(&sp->dp->clock, ew_meta(m)->tsc);
 	struct rte_mbuf *r;
@@ -127,7 +127,7 @@ stamp_reflect(struct ew_sp *sp, struct rte_mbuf *m, const struct rte_ipv4_hdr *i
 	memcpy(pl + 36, in + 12, 2);	/* sender error estimate */
 	pl[40] = ip->time_to_live;	/* sender TTL */
 	rte_pktmbuf_free(m);
-	ew_sp_out_ip(sp, r, ifx, txi);
+	ew_sp_out_ip(sp, r, ifx, tun);
 }
 
 /* Session-sender: a reflected packet came back through tunnel TXI. The
@@ -136,7 +136,7 @@ stamp_reflect(struct ew_sp *sp, struct rte_mbuf *m, const struct rte_ipv4_hdr *i
  * sender timestamp T1 echoed back is not used: the reflector (or anyone
  * in the path) controls it. */
 static void
-stamp_answer(struct ew_sp *sp, struct rte_mbuf *m, const uint8_t *pl, uint16_t txi)
+stamp_answer(struct ew_sp *sp, struct rte_mbuf *m, const uint8_t *pl, uint16_t tun)
 {
 	uint64_t t4 = ew_tsc_to_ns(&sp->dp->clock, ew_meta(m)->tsc);
 	uint64_t t2 = ew_ntp_to_ns(get64(pl + 16)), t3 = ew_ntp_to_ns(get64(pl + 4));
@@ -145,7 +145,7 @@ stamp_answer(struct ew_sp *sp, struct rte_mbuf *m, const uint8_t *pl, uint16_t t
 		ew_sp_drop(sp, m, EW_DROP_LOCAL_PROTO);
 		return;
 	}
-	sp->probe_cb(sp->probe_arg, sp->t->tun[txi].slot, get32(pl + 24),
+	sp->probe_cb(sp->probe_arg, sp->t->tun[tun].slot, get32(pl + 24),
 			EW_MON_STAMP, t4, t3 - t2);
 	rte_pktmbuf_free(m);
 }
@@ -155,7 +155,7 @@ stamp_answer(struct ew_sp *sp, struct rte_mbuf *m, const uint8_t *pl, uint16_t t
  * alone, when it is neither. */
 bool
 ew_sp_stamp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
-		uint16_t txi)
+		uint16_t tun)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	uint32_t ihl = (ip->version_ihl & 0xf) * 4u, len;
@@ -177,13 +177,13 @@ ew_sp_stamp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
 			ew_sp_drop(sp, m, EW_DROP_STAMP_LOOP);
 			return true;
 		}
-		stamp_reflect(sp, m, ip, udp, pl, ifx, txi);
+		stamp_reflect(sp, m, ip, udp, pl, ifx, tun);
 		return true;
 	}
 	if (udp->dst_port == rte_cpu_to_be_16(EW_STAMP_SENDER_PORT) &&
 			udp->src_port == rte_cpu_to_be_16(EW_STAMP_PORT) &&
-			txi != EW_TX_NONE) {
-		stamp_answer(sp, m, pl, txi);
+			tun != EW_TUN_NONE) {
+		stamp_answer(sp, m, pl, tun);
 		return true;
 	}
 	return false;

@@ -153,7 +153,7 @@ meta(struct rte_mbuf *m, uint8_t reason, unsigned int ifx, uint16_t tx)
 	memset(ew_meta(m), 0, sizeof(struct ew_meta));
 	ew_meta(m)->reason = reason;
 	ew_meta(m)->ifx = (uint8_t)ifx;
-	ew_meta(m)->tx = tx;
+	ew_meta(m)->tun_slot = tx;
 }
 
 /* Ethernet/ARP to DST (broadcast for requests). */
@@ -164,7 +164,7 @@ arp(uint16_t op, const struct rte_ether_addr *sha, uint32_t sip, uint32_t tip,
 	struct rte_mbuf *m = ew_test_arp_frame(mp, op, sha, sip, tip);
 
 	assert_non_null(m);
-	meta(m, EW_PUNT_ARP, ifx, EW_TX_NONE);
+	meta(m, EW_PUNT_ARP, ifx, EW_TUN_NONE);
 	return m;
 }
 
@@ -359,7 +359,7 @@ t_held_packets_capped(void **state)
 		uint32_t dst = 0x0a010000u + 0x100 + i;
 		struct rte_mbuf *m = ip4(0x0a020010, dst, IPPROTO_UDP, 1, 2, 10, 63);
 
-		meta(m, EW_PUNT_NH_PORT, 0, EW_TX_NONE);
+		meta(m, EW_PUNT_NH_PORT, 0, EW_TUN_NONE);
 		ew_meta(m)->nh = dst;
 		ew_sp_handle(sp, m);
 		if (i % 256 == 0)
@@ -738,7 +738,7 @@ t_echo_reply_by_arrival(void **state)
 	resolve_all();
 	/* from the WAN, with a spoofed LAN source, to the WAN address */
 	m = ip4(LAN_HOST, WAN_IP, IPPROTO_ICMP, 0x77, 0, 32, 64);
-	meta(m, EW_PUNT_LOCAL, 1, EW_TX_NONE);
+	meta(m, EW_PUNT_LOCAL, 1, EW_TUN_NONE);
 	ew_sp_handle(sp, m);
 	lan = sent(0);
 	wan = sent(1);
@@ -752,7 +752,7 @@ t_echo_reply_by_arrival(void **state)
 	/* positive control: the LAN host pinging the WAN address from the
 	 * LAN gets its answer in the LAN */
 	m = ip4(LAN_HOST, WAN_IP, IPPROTO_ICMP, 0x78, 0, 32, 64);
-	meta(m, EW_PUNT_LOCAL, 0, EW_TX_NONE);
+	meta(m, EW_PUNT_LOCAL, 0, EW_TUN_NONE);
 	ew_sp_handle(sp, m);
 	lan = sent(0);
 	wan = sent(1);

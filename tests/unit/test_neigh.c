@@ -61,7 +61,7 @@ arp(uint16_t op, const struct rte_ether_addr *sha, uint32_t sip, uint32_t tip)
 	memset(ew_meta(m), 0, sizeof(struct ew_meta));
 	ew_meta(m)->reason = EW_PUNT_ARP;
 	ew_meta(m)->ifx = 0;
-	ew_meta(m)->tx = EW_TX_NONE;
+	ew_meta(m)->tun_slot = EW_TUN_NONE;
 	return m;
 }
 

@@ -698,7 +698,7 @@ t_punts(void **state)
 	/* same without DF: fragmented by the control thread */
 	rx1(&A, 0, frame(0x0a02000a, IPPROTO_UDP, 1, 2, 1460, 64, false, &mac_a[0]));
 	m = take_punt(&A, EW_PUNT_FRAG);
-	assert_int_equal(ew_meta(m)->tx, 0);
+	assert_int_equal(ew_meta(m)->tun_slot, 0);
 	rte_pktmbuf_free(m);
 	/* not addressed to our MAC */
 	before = A.st->drop[EW_DROP_L2_NOT_US];
@@ -1086,7 +1086,7 @@ t_jumbo_lan_mtu(void **state)
 		if (df) {
 			assert_int_equal(ew_meta(m)->arg, 3 << 8 | 4);
 			assert_int_equal(ew_meta(m)->nh, 1500);
-			assert_int_equal(ew_meta(m)->tx, B.t->tun[0].slot);
+			assert_int_equal(ew_meta(m)->tun_slot, B.t->tun[0].slot);
 			assert_int_equal(B.st->drop[EW_DROP_MTU], 1);
 		} else {
 			assert_int_equal(ew_meta(m)->ifx, 0);

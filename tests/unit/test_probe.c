@@ -118,7 +118,7 @@ stamp_reply(uint32_t seq, uint64_t t1_ago_ns)
 	memset(ew_meta(m), 0, sizeof(struct ew_meta));
 	ew_meta(m)->reason = EW_PUNT_OV_LOCAL;
 	ew_meta(m)->ifx = 1;
-	ew_meta(m)->tx = t->tun[0].slot;
+	ew_meta(m)->tun_slot = t->tun[0].slot;
 	ew_meta(m)->tsc = tsc;
 	return m;
 }
