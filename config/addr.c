@@ -168,19 +168,6 @@ ew_prefix_str(const struct ew_prefix *p, char *buf, size_t len)
 	return buf;
 }
 
-int
-ew_parse_probe(const char *s, enum ew_probe *p)
-{
-	unsigned int i;
-
-	for (i = 0; ew_probe_names[i] != NULL; i++)
-		if (strcmp(s, ew_probe_names[i]) == 0) {
-			*p = (enum ew_probe)i;
-			return 0;
-		}
-	return -1;
-}
-
 unsigned int
 ew_encap_overhead(enum ew_encap e)
 {
