@@ -231,6 +231,10 @@ struct ew_config *ew_config_load(const char *file, struct ew_diag *diag);
 struct ew_config *ew_config_load_string(const char *name, const char *text,
 		size_t len, struct ew_diag *diag);
 void ew_config_free(struct ew_config *cfg);
+/* The loader's first pass (shape.c): 0, or -1 with the reason in *diag if
+ * TEXT is deeper, or would build more, than the limits above allow. */
+int ew_config_shape(const char *name, const char *text, size_t len,
+		struct ew_diag *diag);
 
 /* The config as YAML that loads back to an equal config (malloc'd). */
 char *ew_config_save(const struct ew_config *cfg);
