@@ -93,6 +93,28 @@ walk_entry(struct ld *ld, yaml_node_t *n, const struct ew_kind *k, void *e)
 	walk_map(ld, n, k, e);
 }
 
+/* An array of its own for the entries of SEQ, each of SIZE bytes, zeroed,
+ * at F of OBJ (count 0); NULL if SEQ is empty or memory is short. */
+static void *
+new_array(struct ld *ld, yaml_node_t *seq, const struct ew_field *f, void *obj,
+		size_t size)
+{
+	unsigned int n = (unsigned int)(seq->data.sequence.items.top -
+			seq->data.sequence.items.start);
+	void *a;
+
+	if (n == 0)
+		return NULL;
+	a = calloc(n, size);
+	if (a == NULL) {
+		ERR(ld, seq, "%s: out of memory", f->what);
+		return NULL;
+	}
+	*(void **)((char *)obj + f->off) = a;
+	*count_of(f, obj) = 0;
+	return a;
+}
+
 /* A list of objects of F's kind, in an array of its own. */
 static void
 walk_list(struct ld *ld, yaml_node_t *seq, const struct ew_field *f, void *obj)
@@ -100,22 +122,13 @@ walk_list(struct ld *ld, yaml_node_t *seq, const struct ew_field *f, void *obj)
 	const struct ew_kind *k = f->sub;
 	unsigned int *count = count_of(f, obj);
 	yaml_node_item_t *it;
-	unsigned int n;
 	char *a;
 
 	if (!expect_type(ld, seq, YAML_SEQUENCE_NODE, f->what))
 		return;
-	n = (unsigned int)(seq->data.sequence.items.top -
-			seq->data.sequence.items.start);
-	if (n == 0)
+	a = new_array(ld, seq, f, obj, k->size);
+	if (a == NULL)
 		return;
-	a = calloc(n, k->size);
-	if (a == NULL) {
-		ERR(ld, seq, "%s: out of memory", f->what);
-		return;
-	}
-	*(void **)((char *)obj + f->off) = a;
-	*count = 0;
 	for (it = seq->data.sequence.items.start;
 			it < seq->data.sequence.items.top; it++) {
 		yaml_node_t *e = item(ld, it);
@@ -202,30 +215,19 @@ walk_refs(struct ld *ld, yaml_node_t *seq, const struct ew_kind *k,
 	unsigned int *count = count_of(f, obj);
 	yaml_node_item_t *it;
 	struct ew_ref *a;
-	unsigned int n;
 	char err[256];
 
 	if (!expect_type(ld, seq, YAML_SEQUENCE_NODE, f->what))
 		return;
-	n = (unsigned int)(seq->data.sequence.items.top -
-			seq->data.sequence.items.start);
-	if (n > 0) {
-		a = calloc(n, sizeof(*a));
-		if (a == NULL) {
-			ERR(ld, seq, "%s: out of memory", f->what);
-			return;
-		}
-		*(struct ew_ref **)((char *)obj + f->off) = a;
-		*count = 0;
-		for (it = seq->data.sequence.items.start;
-				it < seq->data.sequence.items.top; it++) {
-			yaml_node_t *e = item(ld, it);
+	a = new_array(ld, seq, f, obj, sizeof(*a));
+	for (it = seq->data.sequence.items.start;
+			a != NULL && it < seq->data.sequence.items.top; it++) {
+		yaml_node_t *e = item(ld, it);
 
-			if (e == NULL)
-				continue;
-			a[*count].pos = pos_of(e);
-			scalar_item(ld, e, f, &a[(*count)++]);
-		}
+		if (e == NULL)
+			continue;
+		a[*count].pos = pos_of(e);
+		scalar_item(ld, e, f, &a[(*count)++]);
 	}
 	if (ew_field_count(k, f, obj, *count, err, sizeof(err)) != 0)
 		ERR(ld, seq, "%s", err);
