@@ -19,7 +19,7 @@
 #include "config/config.h"
 
 enum ew_ftype {
-	/* scalars: parsed and formatted by fields.c */
+	/* scalars: parsed and formatted by values.c */
 	EW_FT_NAME,	/* char[size]: [a-z0-9-]{1,size-1} */
 	EW_FT_REF,	/* struct ew_ref: a name, resolved by validate.c */
 	EW_FT_VIA,	/* struct ew_ref: a tunnel name or a peer address */
@@ -43,7 +43,8 @@ enum ew_ftype {
 	EW_FT_LIST,	/* a list of sub: pointer at off, unsigned count at off2 */
 	EW_FT_IFACES,	/* the interfaces: a fixed array of at most hi */
 	EW_FT_ARGS,	/* char *[hi] at off, count at off2: strings */
-	EW_FT_REFS,	/* struct ew_ref * at off, count at off2: lo..n names */
+	EW_FT_REFS,	/* struct ew_ref * at off, count at off2: at least lo
+			 * names */
 	EW_FT_REF_SET,	/* struct ew_ref[hi] at off, count at off2: a name or a
 			 * list of at most hi */
 };
