@@ -168,39 +168,6 @@ ew_prefix_str(const struct ew_prefix *p, char *buf, size_t len)
 	return buf;
 }
 
-const char *
-ew_encap_name(enum ew_encap e)
-{
-	return e == EW_ENCAP_GRE ? "gre" : "vxlan";
-}
-
-const char *const ew_probe_names[] = { "auto", "stamp", "icmp", "none", NULL };
-
-const char *
-ew_probe_name(enum ew_probe p)
-{
-	return (unsigned int)p <= EW_PROBE_NONE ? ew_probe_names[p] : "auto";
-}
-
-int
-ew_parse_probe(const char *s, enum ew_probe *p)
-{
-	unsigned int i;
-
-	for (i = 0; ew_probe_names[i] != NULL; i++)
-		if (strcmp(s, ew_probe_names[i]) == 0) {
-			*p = (enum ew_probe)i;
-			return 0;
-		}
-	return -1;
-}
-
-const char *
-ew_role_name(enum ew_role r)
-{
-	return r == EW_ROLE_WAN ? "wan" : "lan";
-}
-
 unsigned int
 ew_encap_overhead(enum ew_encap e)
 {

@@ -231,6 +231,10 @@ struct ew_config *ew_config_load(const char *file, struct ew_diag *diag);
 struct ew_config *ew_config_load_string(const char *name, const char *text,
 		size_t len, struct ew_diag *diag);
 void ew_config_free(struct ew_config *cfg);
+/* The loader's first pass (shape.c): 0, or -1 with the reason in *diag if
+ * TEXT is deeper, or would build more, than the limits above allow. */
+int ew_config_shape(const char *name, const char *text, size_t len,
+		struct ew_diag *diag);
 
 /* The config as YAML that loads back to an equal config (malloc'd). */
 char *ew_config_save(const struct ew_config *cfg);
@@ -262,11 +266,11 @@ ew_prefix_contains(const struct ew_prefix *p, uint32_t addr)
 	return ((addr ^ p->addr) & ew_prefix_mask(p->len)) == 0;
 }
 
+/* Names of enumerations (config/fields.c, beside the fields using them) */
 const char *ew_encap_name(enum ew_encap e);
 /* "auto", "stamp", "icmp", "none", in enum ew_probe order, NULL-terminated */
 extern const char *const ew_probe_names[];
 const char *ew_probe_name(enum ew_probe p);
-int ew_parse_probe(const char *s, enum ew_probe *p);	/* 0, or -1 */
 const char *ew_role_name(enum ew_role r);
 /* Bytes the encapsulation adds on the underlay (outer IP and up). */
 unsigned int ew_encap_overhead(enum ew_encap e);

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The config back out: as YAML that ew_config_load() reads to an equal
- * config (save), and as a deep copy (changes are made on a copy, never on
- * the running config).
+ * config (save), written along the field tables of config/fields.c, and
+ * as a deep copy (changes are made on a copy, never on the running
+ * config).
  */
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "config/config.h"
+#include "config/fields.h"
 
 /* A double-quoted YAML scalar. */
 static void
@@ -28,191 +30,160 @@ q(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static const char *
-pfx(const struct ew_prefix *p, char *b, size_t n)
+/* Quoted where the text may hold what YAML would read otherwise. */
+static void
+put_scalar(FILE *f, const struct ew_field *fd, const void *obj)
 {
-	return ew_prefix_str(p, b, n);
+	char b[64];
+	const char *s = ew_field_format(fd, obj, b, sizeof(b));
+
+	if (fd->type == EW_FT_DEVICE || fd->type == EW_FT_PATH ||
+			fd->type == EW_FT_MAC)
+		q(f, s);
+	else
+		fputs(s, f);
 }
 
+/* A list of scalars on one line: [a, b]. */
 static void
-save_match(FILE *f, const struct ew_match_cfg *m)
+put_items(FILE *f, const struct ew_field *fd, const void *obj)
 {
-	const char *sep = "";
-	char b[40];
-	unsigned int i;
+	const char *p = (const char *)obj + fd->off;
+	unsigned int n = *(const unsigned int *)((const char *)obj + fd->off2), i;
+	const struct ew_ref *refs;
 
-	fputs("      - {", f);
-	if (m->proto >= 0) {
-		if (m->proto == 6)
-			fprintf(f, " proto: tcp");
-		else if (m->proto == 17)
-			fprintf(f, " proto: udp");
-		else if (m->proto == 1)
-			fprintf(f, " proto: icmp");
+	if (fd->type == EW_FT_REFS)
+		refs = *(const struct ew_ref *const *)p;
+	else
+		refs = (const struct ew_ref *)p;
+	fputc('[', f);
+	for (i = 0; i < n; i++) {
+		fputs(i ? ", " : "", f);
+		if (fd->type == EW_FT_ARGS)
+			q(f, ((char *const *)p)[i]);
 		else
-			fprintf(f, " proto: %d", m->proto);
+			fputs(refs[i].name, f);
+	}
+	fputc(']', f);
+}
+
+static bool
+written(const struct ew_field *fd, const void *obj)
+{
+	return !(fd->flags & EW_FF_OMIT) || ew_field_given(fd, obj);
+}
+
+/* OBJ on one line: { key: value, ... } */
+static void
+put_flow(FILE *f, const struct ew_kind *k, const void *obj)
+{
+	const struct ew_field *fd;
+	const char *sep = "";
+
+	fputc('{', f);
+	for (fd = k->fields; fd->key != NULL; fd++) {
+		if (!written(fd, obj))
+			continue;
+		fprintf(f, "%s %s: ", sep, fd->key);
+		if (fd->type == EW_FT_REF_SET)
+			put_items(f, fd, obj);
+		else
+			put_scalar(f, fd, obj);
 		sep = ",";
 	}
-	if (m->src.len > 0) {
-		fprintf(f, "%s src: %s", sep, pfx(&m->src, b, sizeof(b)));
-		sep = ",";
+	fputs(" }", f);
+}
+
+static void put_block(FILE *f, const struct ew_kind *k, const void *obj,
+		int indent, bool entry);
+
+/* "key: value" of a mapping written a key a line, at INDENT. */
+static void
+put_field(FILE *f, const struct ew_field *fd, const void *obj, int indent)
+{
+	const char *p = (const char *)obj + fd->off;
+	unsigned int n, i;
+
+	fprintf(f, "%s:", fd->key);
+	switch (fd->type) {
+	case EW_FT_MAP:
+		if (fd->sub->flow) {
+			fputc(' ', f);
+			put_flow(f, fd->sub, p);
+			break;
+		}
+		fputc('\n', f);
+		put_block(f, fd->sub, p, indent + 2, false);
+		return;
+	case EW_FT_LIST:
+	case EW_FT_IFACES:
+		fputc('\n', f);
+		n = *(const unsigned int *)((const char *)obj + fd->off2);
+		if (fd->type == EW_FT_LIST)
+			p = *(const char *const *)p;
+		for (i = 0; i < n; i++, p += fd->sub->size) {
+			if (!fd->sub->flow) {
+				put_block(f, fd->sub, p, indent + 4, true);
+				continue;
+			}
+			fprintf(f, "%*s- ", indent + 2, "");
+			put_flow(f, fd->sub, p);
+			fputc('\n', f);
+		}
+		return;
+	case EW_FT_ARGS:
+	case EW_FT_REFS:
+	case EW_FT_REF_SET:
+		fputc(' ', f);
+		put_items(f, fd, obj);
+		break;
+	default:
+		fputc(' ', f);
+		put_scalar(f, fd, obj);
+		break;
 	}
-	if (m->dst.len > 0) {
-		fprintf(f, "%s dst: %s", sep, pfx(&m->dst, b, sizeof(b)));
-		sep = ",";
+	fputc('\n', f);
+}
+
+/* OBJ a key a line at INDENT; ENTRY: a list entry ("- " before its first). */
+static void
+put_block(FILE *f, const struct ew_kind *k, const void *obj, int indent,
+		bool entry)
+{
+	const struct ew_field *fd;
+
+	for (fd = k->fields; fd->key != NULL; fd++) {
+		if (!written(fd, obj))
+			continue;
+		if (entry)
+			fprintf(f, "%*s- ", indent - 2, "");
+		else
+			fprintf(f, "%*s", indent, "");
+		entry = false;
+		put_field(f, fd, obj, indent);
 	}
-	if (m->sport_lo != 0 || m->sport_hi != 65535) {
-		fprintf(f, "%s src_port: %u-%u", sep, m->sport_lo, m->sport_hi);
-		sep = ",";
-	}
-	if (m->dport_lo != 0 || m->dport_hi != 65535) {
-		fprintf(f, "%s dst_port: %u-%u", sep, m->dport_lo, m->dport_hi);
-		sep = ",";
-	}
-	if (m->n_ingress > 0) {
-		fprintf(f, "%s ingress: [", sep);
-		for (i = 0; i < m->n_ingress; i++)
-			fprintf(f, "%s%s", i ? ", " : "", m->ingress_ref[i].name);
-		fputc(']', f);
-		sep = ",";
-	}
-	if (m->dscp >= 0)
-		fprintf(f, "%s dscp: %d", sep, m->dscp);
-	fputs(" }\n", f);
 }
 
 char *
 ew_config_save(const struct ew_config *cfg)
 {
-	char *buf = NULL, b[40], c[40];
+	const struct ew_field *fd;
+	const char *sep = "";
+	char *buf = NULL;
 	size_t len = 0;
-	unsigned int i, k;
 	FILE *f;
 
 	f = open_memstream(&buf, &len);
 	if (f == NULL)
 		return NULL;
-	fprintf(f, "# edgeway running configuration\nnode:\n  name: %s\n\n",
-			cfg->node_name);
-	fprintf(f, "dataplane:\n  workers: %u\n", cfg->workers);
-	if (cfg->n_eal_args > 0) {
-		fputs("  eal: [", f);
-		for (i = 0; i < cfg->n_eal_args; i++) {
-			fputs(i ? ", " : "", f);
-			q(f, cfg->eal_args[i]);
-		}
-		fputs("]\n", f);
+	fputs("# edgeway running configuration\n", f);
+	for (fd = ew_kind_config.fields; fd->key != NULL; fd++) {
+		if (!written(fd, cfg))
+			continue;
+		fputs(sep, f);
+		put_field(f, fd, cfg, 0);
+		sep = "\n";
 	}
-	fprintf(f, "  mbufs: %u\n  idle: %s\n\n", cfg->mbufs,
-			cfg->idle == EW_IDLE_POLL ? "poll" : "adaptive");
-	fputs("control:\n  socket: ", f);
-	q(f, cfg->socket);
-	fputc('\n', f);
-	if (cfg->metrics[0] != '\0')
-		fprintf(f, "  metrics: %s\n", cfg->metrics);
-
-	fputs("\ninterfaces:\n", f);
-	for (i = 0; i < cfg->n_ifaces; i++) {
-		const struct ew_iface_cfg *ic = &cfg->ifaces[i];
-
-		fprintf(f, "  - name: %s\n    role: %s\n    device: ", ic->name,
-				ew_role_name(ic->role));
-		q(f, ic->device);
-		fprintf(f, "\n    address: %s\n", pfx(&ic->address, b, sizeof(b)));
-		if (ic->gateway != 0)
-			fprintf(f, "    gateway: %s\n", ew_ipv4_str(ic->gateway, b, sizeof(b)));
-		fprintf(f, "    mtu: %u\n", ic->mtu);
-		if (ic->n_routes > 0) {
-			fputs("    routes:\n", f);
-			for (k = 0; k < ic->n_routes; k++)
-				fprintf(f, "      - { prefix: %s, via: %s }\n",
-						pfx(&ic->routes[k].prefix, b, sizeof(b)),
-						ew_ipv4_str(ic->routes[k].via, c, sizeof(c)));
-		}
-		if (ic->n_neighbors > 0) {
-			fputs("    neighbors:\n", f);
-			for (k = 0; k < ic->n_neighbors; k++)
-				fprintf(f, "      - { address: %s, mac: \"%s\" }\n",
-						ew_ipv4_str(ic->neighbors[k].addr, b, sizeof(b)),
-						ew_mac_str(ic->neighbors[k].mac, c, sizeof(c)));
-		}
-	}
-
-	if (cfg->n_overlays > 0)
-		fputs("\noverlays:\n", f);
-	for (i = 0; i < cfg->n_overlays; i++) {
-		const struct ew_overlay_cfg *ov = &cfg->overlays[i];
-
-		fprintf(f, "  - name: %s\n    id: %u\n    encap: %s\n    address: %s\n",
-				ov->name, ov->id, ew_encap_name(ov->encap),
-				pfx(&ov->address, b, sizeof(b)));
-		if (ov->mtu_set)
-			fprintf(f, "    mtu: %u\n", ov->mtu);
-		fprintf(f, "    mss_clamp: %s\n", ov->mss_clamp ? "true" : "false");
-		if (ov->n_tunnels > 0) {
-			fputs("    tunnels:\n", f);
-			for (k = 0; k < ov->n_tunnels; k++) {
-				const struct ew_tunnel_cfg *t = &ov->tunnels[k];
-
-				fprintf(f, "      - { name: %s, wan: %s, remote: %s, peer: %s, probe: %s",
-						t->name, t->wan_ref.name,
-						ew_ipv4_str(t->remote, b, sizeof(b)),
-						ew_ipv4_str(t->peer, c, sizeof(c)),
-						ew_probe_name(t->probe));
-				if (t->peer_mac_set)
-					fprintf(f, ", peer_mac: \"%s\"",
-							ew_mac_str(t->peer_mac, b, sizeof(b)));
-				fputs(" }\n", f);
-			}
-		}
-		if (ov->n_routes > 0) {
-			fputs("    routes:\n", f);
-			for (k = 0; k < ov->n_routes; k++)
-				fprintf(f, "      - { prefix: %s, via: %s }\n",
-						pfx(&ov->routes[k].prefix, b, sizeof(b)),
-						ov->routes[k].via_ref.name);
-		}
-	}
-
-	if (cfg->n_classes > 0)
-		fputs("\nclasses:\n", f);
-	for (i = 0; i < cfg->n_classes; i++) {
-		const struct ew_class_cfg *cl = &cfg->classes[i];
-
-		fprintf(f, "  - name: %s\n", cl->name);
-		if (cl->n_match > 0) {
-			fputs("    match:\n", f);
-			for (k = 0; k < cl->n_match; k++)
-				save_match(f, &cl->match[k]);
-		}
-		fputs("    overlays: [", f);
-		for (k = 0; k < cl->n_overlays; k++)
-			fprintf(f, "%s%s", k ? ", " : "", cl->overlay_refs[k].name);
-		fputs("]\n", f);
-		if (cl->sla.set) {
-			const char *sep = "";
-
-			fputs("    sla: {", f);
-			if (cl->sla.latency_ms >= 0) {
-				fprintf(f, " latency_ms: %.15g", cl->sla.latency_ms);
-				sep = ",";
-			}
-			if (cl->sla.jitter_ms >= 0) {
-				fprintf(f, "%s jitter_ms: %.15g", sep, cl->sla.jitter_ms);
-				sep = ",";
-			}
-			if (cl->sla.loss_pct >= 0)
-				fprintf(f, "%s loss_pct: %.15g", sep, cl->sla.loss_pct);
-			fputs(" }\n", f);
-		}
-		if (cl->balance == EW_BALANCE_FLOW)
-			fputs("    balance: flow\n", f);
-		if (cl->dscp >= 0)
-			fprintf(f, "    dscp: %d\n", cl->dscp);
-	}
-	fprintf(f, "\nmonitor:\n  interval_ms: %u\n  window: %u\n  down_after: %u\n  hold_down_ms: %u\n",
-			cfg->monitor.interval_ms, cfg->monitor.window,
-			cfg->monitor.down_after, cfg->monitor.hold_down_ms);
 	if (fclose(f) != 0) {
 		free(buf);
 		return NULL;

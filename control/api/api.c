@@ -2,8 +2,8 @@
 /*
  * API dispatch: one Request frame in, one Response frame out. Reads are
  * answered from the current table generation and summed counters; changes
- * go through the daemon's commit path (a new generation, published by
- * RCU, or nothing at all).
+ * are made by change.c and go through the daemon's commit path (a new
+ * generation, published by RCU, or nothing at all).
  */
 
 #include <math.h>
@@ -14,6 +14,7 @@
 #include <rte_ethdev.h>
 
 #include "control/api/api.h"
+#include "control/api/change.h"
 #include "control/daemon.h"
 #include "control/probe.h"
 #include "fastpath/neigh.h"
@@ -125,11 +126,9 @@ set_error(struct arena *a, Edgeway__Response *r, Edgeway__Code code,
 	r->n_errors = 1;
 }
 
-void
-ew_api_set_diag(void *arena, void *resp, const struct ew_diag *d)
+static void
+set_diag(struct arena *a, Edgeway__Response *r, const struct ew_diag *d)
 {
-	struct arena *a = arena;
-	Edgeway__Response *r = resp;
 	unsigned int i, n = d->n < EW_DIAG_MAX ? d->n : EW_DIAG_MAX;
 
 	r->code = EDGEWAY__CODE__REFUSED;
@@ -474,6 +473,32 @@ do_show(struct arena *a, struct ew_daemon *d, const Edgeway__Show *q,
 	r->show = sr;
 }
 
+/* ---- changes ---- */
+
+/* The config change.c makes of Q, committed as one new table generation;
+ * or its reasons, or the commit's, as the answer. */
+static void
+do_change(struct arena *a, struct ew_daemon *d, const Edgeway__Request *q,
+		Edgeway__Response *r)
+{
+	struct ew_change c;
+	char err[512] = "";
+	int code;
+
+	ew_change_make(d->dp.tables->cfg, q, &c);
+	if (c.cfg == NULL) {
+		if (c.diag.n > 0)
+			set_diag(a, r, &c.diag);
+		else
+			set_error(a, r, c.code, "%s", c.msg);
+		return;
+	}
+	/* commit owns the config from here, on success and on failure */
+	code = ew_daemon_commit(d, c.cfg, err, sizeof(err));
+	if (code != 0)
+		set_error(a, r, (Edgeway__Code)code, "%s", err);
+}
+
 /* ---- dispatch ---- */
 
 static void
@@ -552,7 +577,7 @@ ew_api_handle(void *arg, const uint8_t *req, size_t len, uint8_t **out,
 	case EDGEWAY__REQUEST__OP_SET_CLASS_OVERLAYS:
 	case EDGEWAY__REQUEST__OP_UPDATE:
 	case EDGEWAY__REQUEST__OP_BATCH:
-		ew_api_change(d, &a, q, &r);
+		do_change(&a, d, q, &r);
 		break;
 	default:
 		set_error(&a, &r, EDGEWAY__CODE__REFUSED,
@@ -567,10 +592,4 @@ out:
 	if (q != NULL)
 		edgeway__request__free_unpacked(q, NULL);
 	afree(&a);
-}
-
-void
-ew_api_error(void *arena, void *resp, int code, const char *msg)
-{
-	set_error(arena, resp, (Edgeway__Code)code, "%s", msg);
 }

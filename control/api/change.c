@@ -1,19 +1,20 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Changes through the API. Never edits the running config: apply loads a
- * new one; add/del/set change a deep copy. Either way the result is
- * validated as a whole (the same checks as at start-up) and committed as
- * one new table generation, or refused with the running state untouched.
+ * Changes through the API: a request and the running config in, a new
+ * config or the reasons out (change.h). Never edits the running config:
+ * apply loads a new one; add/del/update/set change a deep copy. Either way
+ * the result is validated as a whole (the same checks as at start-up).
+ * Each field of a protobuf object goes through the parser of the config
+ * field of the same name (config/fields.h), so the API accepts what a
+ * file may say, with the same messages.
  */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "control/api/api.h"
-#include "control/daemon.h"
-
-#include "edgeway.pb-c.h"
+#include "config/fields.h"
+#include "control/api/change.h"
 
 #define FAIL(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
@@ -23,58 +24,37 @@ nz(const char *s)
 	return s != NULL ? s : "";
 }
 
-static int
-name_ok(const char *what, const char *s, size_t max, char *out, char *err,
-		size_t errlen)
+/*
+ * Proto3 cannot tell a field not given from "" or 0: an optional field
+ * left so keeps its default; a required one goes to its parser and is
+ * refused as it would be in a file.
+ */
+static bool
+not_given(const struct ew_kind *k, const char *key, bool empty)
 {
-	if (ew_parse_name(nz(s), max) != 0)
-		FAIL("%s: '%s' is not a valid name ([a-z0-9-]{1,%zu})", what, nz(s),
-				max - 1);
-	snprintf(out, max, "%s", s);
-	return 0;
+	const struct ew_field *f = ew_field_find(k, key);
+
+	return empty && f != NULL && !(f->flags & EW_FF_REQUIRED);
 }
 
+/* The text S into the field KEY of OBJ. */
 static int
-prefix_ok(const char *what, const char *s, bool host, struct ew_prefix *p,
+from_text(const struct ew_kind *k, const char *key, const char *s, void *obj,
 		char *err, size_t errlen)
 {
-	if (ew_parse_prefix(nz(s), p) != 0)
-		FAIL("%s: '%s' is not an IPv4 prefix (a.b.c.d/len)", what, nz(s));
-	if (!host && (p->addr & ~ew_prefix_mask(p->len)) != 0)
-		FAIL("%s: '%s' has host bits set", what, s);
-	if (host && (p->len == 0 || p->len > 30))
-		FAIL("%s: '%s': prefix length must be 1..30 for an address", what, s);
-	return 0;
-}
-
-static int
-ip_ok(const char *what, const char *s, uint32_t *a, char *err, size_t errlen)
-{
-	if (ew_parse_ipv4(nz(s), a) != 0)
-		FAIL("%s: '%s' is not an IPv4 address", what, nz(s));
-	return 0;
-}
-
-static int
-ports_ok(const char *what, const char *s, uint16_t *lo, uint16_t *hi,
-		char *err, size_t errlen)
-{
-	unsigned long a, b;
-	char *end;
-
-	*lo = 0;
-	*hi = 65535;
-	if (s == NULL || *s == '\0')
+	if (not_given(k, key, s == NULL || *s == '\0'))
 		return 0;
-	a = strtoul(s, &end, 10);
-	b = a;
-	if (*end == '-')
-		b = strtoul(end + 1, &end, 10);
-	if (*end != '\0' || a > b || b > 65535 || s[0] < '0' || s[0] > '9')
-		FAIL("%s: '%s' is not a port or a range (N or N-M)", what, s);
-	*lo = (uint16_t)a;
-	*hi = (uint16_t)b;
-	return 0;
+	return ew_field_set(k, key, nz(s), obj, err, errlen);
+}
+
+/* The number V into the field KEY of OBJ, read as its text would be. */
+static int
+from_num(const struct ew_kind *k, const char *key, double v, void *obj,
+		char *err, size_t errlen)
+{
+	if (not_given(k, key, v == 0))
+		return 0;
+	return ew_field_set_num(k, key, v, obj, err, errlen);
 }
 
 static struct ew_overlay_cfg *
@@ -116,22 +96,17 @@ static int
 tunnel_from(const Edgeway__Tunnel *m, struct ew_tunnel_cfg *t, char *err,
 		size_t errlen)
 {
-	if (name_ok("tunnel name", m->name, EW_NAME_MAX, t->name, err, errlen) ||
-			name_ok("tunnel wan", m->wan, EW_NAME_MAX, t->wan_ref.name,
-				err, errlen) ||
-			ip_ok("tunnel remote", m->remote, &t->remote, err, errlen) ||
-			ip_ok("tunnel peer", m->peer, &t->peer, err, errlen))
+	const struct ew_kind *k = &ew_kind_tunnel;
+
+	memset(t, 0, sizeof(*t));
+	ew_obj_init(k, t);
+	if (from_text(k, "name", m->name, t, err, errlen) ||
+			from_text(k, "wan", m->wan, t, err, errlen) ||
+			from_text(k, "remote", m->remote, t, err, errlen) ||
+			from_text(k, "peer", m->peer, t, err, errlen) ||
+			from_text(k, "probe", m->probe, t, err, errlen) ||
+			from_text(k, "peer_mac", m->peer_mac, t, err, errlen))
 		return -1;
-	t->probe = EW_PROBE_AUTO;
-	if (m->probe != NULL && m->probe[0] != '\0' &&
-			ew_parse_probe(m->probe, &t->probe) != 0)
-		FAIL("tunnel probe: '%s' is not one of auto, stamp, icmp, none", m->probe);
-	if (m->peer_mac != NULL && m->peer_mac[0] != '\0') {
-		if (ew_parse_mac(m->peer_mac, t->peer_mac) != 0)
-			FAIL("tunnel peer_mac: '%s' is not a unicast MAC address",
-					m->peer_mac);
-		t->peer_mac_set = true;
-	}
 	return 0;
 }
 
@@ -139,61 +114,165 @@ static int
 route_from(const Edgeway__Route *m, struct ew_route_cfg *r, char *err,
 		size_t errlen)
 {
-	if (prefix_ok("route prefix", m->prefix, false, &r->prefix, err, errlen))
+	const struct ew_kind *k = &ew_kind_route;
+
+	memset(r, 0, sizeof(*r));
+	ew_obj_init(k, r);
+	if (from_text(k, "prefix", m->prefix, r, err, errlen) ||
+			from_text(k, "via", m->via, r, err, errlen))
 		return -1;
-	if (m->via == NULL || m->via[0] == '\0' ||
-			strlen(m->via) >= sizeof(r->via_ref.name))
-		FAIL("route via: '%s' is neither a tunnel name nor an address",
-				nz(m->via));
-	snprintf(r->via_ref.name, sizeof(r->via_ref.name), "%s", m->via);
 	return 0;
 }
+
+/* An overlay with its tunnels and routes; on failure the caller frees
+ * them. */
+static int
+overlay_from(const Edgeway__Overlay *m, struct ew_overlay_cfg *o, char *err,
+		size_t errlen)
+{
+	const struct ew_kind *k = &ew_kind_overlay;
+	unsigned int i;
+
+	memset(o, 0, sizeof(*o));
+	ew_obj_init(k, o);
+	if (from_text(k, "name", m->name, o, err, errlen) ||
+			from_num(k, "id", m->id, o, err, errlen) ||
+			from_text(k, "address", m->address, o, err, errlen) ||
+			from_text(k, "encap", m->encap, o, err, errlen) ||
+			from_num(k, "mtu", m->mtu, o, err, errlen) ||
+			(m->mss_clamp == EDGEWAY__TOGGLE__TOGGLE_OFF &&
+			 from_text(k, "mss_clamp", "false", o, err, errlen)))
+		return -1;
+	for (i = 0; i < m->n_tunnels; i++) {
+		struct ew_tunnel_cfg *t = grow((void **)&o->tunnels,
+				&o->n_tunnels, sizeof(*t));
+
+		if (t == NULL)
+			FAIL("out of memory");
+		if (tunnel_from(m->tunnels[i], t, err, errlen) != 0)
+			return -1;
+	}
+	for (i = 0; i < m->n_routes; i++) {
+		struct ew_route_cfg *r = grow((void **)&o->routes, &o->n_routes,
+				sizeof(*r));
+
+		if (r == NULL)
+			FAIL("out of memory");
+		if (route_from(m->routes[i], r, err, errlen) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Replace C's overlay list (set class overlays, and new classes). */
+static int
+class_overlays(struct ew_class_cfg *c, char *const *names, size_t n, char *err,
+		size_t errlen)
+{
+	const struct ew_field *f = ew_field_find(&ew_kind_class, "overlays");
+	struct ew_ref *refs;
+	size_t i;
+
+	if (ew_field_count(&ew_kind_class, f, c, n, err, errlen) != 0)
+		return -1;
+	refs = calloc(n, sizeof(*refs));
+	if (refs == NULL)
+		FAIL("out of memory");
+	for (i = 0; i < n; i++)
+		if (ew_field_parse_item(f, nz(names[i]), &refs[i], err,
+				errlen) != 0) {
+			free(refs);
+			return -1;
+		}
+	free(c->overlay_refs);
+	c->overlay_refs = refs;
+	c->n_overlays = (unsigned int)n;
+	return 0;
+}
+
+static int
+match_from(const Edgeway__Match *m, struct ew_match_cfg *r, char *err,
+		size_t errlen)
+{
+	const struct ew_kind *k = &ew_kind_match;
+	const struct ew_field *ingress = ew_field_find(k, "ingress");
+	size_t i;
+
+	ew_obj_init(k, r);
+	if (from_text(k, "proto", m->proto, r, err, errlen) ||
+			from_text(k, "src", m->src, r, err, errlen) ||
+			from_text(k, "dst", m->dst, r, err, errlen) ||
+			from_text(k, "src_port", m->src_port, r, err, errlen) ||
+			from_text(k, "dst_port", m->dst_port, r, err, errlen) ||
+			ew_field_count(k, ingress, r, m->n_ingress, err, errlen))
+		return -1;
+	for (i = 0; i < m->n_ingress; i++)
+		if (ew_field_parse_item(ingress, nz(m->ingress[i]),
+				&r->ingress_ref[i], err, errlen) != 0)
+			return -1;
+	r->n_ingress = (unsigned int)m->n_ingress;
+	return from_text(k, "dscp", m->dscp, r, err, errlen);
+}
+
+static void
+class_free(struct ew_class_cfg *c)
+{
+	free(c->match);
+	free(c->overlay_refs);
+	free(c->overlays);
+}
+
+/* A class; on failure the caller frees it (class_free). SLA bounds of 0
+ * are proto3's "not given": not constrained. */
+static int
+class_from(const Edgeway__Class *m, struct ew_class_cfg *c, char *err,
+		size_t errlen)
+{
+	const struct ew_kind *k = &ew_kind_class, *ks = &ew_kind_sla;
+	size_t i;
+
+	memset(c, 0, sizeof(*c));
+	ew_obj_init(k, c);
+	if (from_text(k, "name", m->name, c, err, errlen) ||
+			from_num(k, "dscp", m->dscp, c, err, errlen) ||
+			from_text(k, "balance", m->balance, c, err, errlen))
+		return -1;
+	if (m->sla != NULL) {
+		c->sla.set = true;
+		if (from_num(ks, "latency_ms", m->sla->latency_ms, &c->sla, err,
+				errlen) ||
+				from_num(ks, "jitter_ms", m->sla->jitter_ms,
+					&c->sla, err, errlen) ||
+				from_num(ks, "loss_pct", m->sla->loss_pct,
+					&c->sla, err, errlen))
+			return -1;
+	}
+	if (class_overlays(c, m->overlays, m->n_overlays, err, errlen) != 0)
+		return -1;
+	if (m->n_match == 0)
+		return 0;
+	c->match = calloc(m->n_match, sizeof(*c->match));
+	if (c->match == NULL)
+		FAIL("out of memory");
+	c->n_match = (unsigned int)m->n_match;
+	for (i = 0; i < m->n_match; i++)
+		if (match_from(m->match[i], &c->match[i], err, errlen) != 0)
+			return -1;
+	return 0;
+}
+
+/* ---- add and del ---- */
 
 static int
 add_overlay(struct ew_config *cfg, const Edgeway__Overlay *m, char *err,
 		size_t errlen)
 {
-	struct ew_overlay_cfg *o;
-	unsigned int k;
+	struct ew_overlay_cfg *o = grow((void **)&cfg->overlays, &cfg->n_overlays,
+			sizeof(*o));
 
-	if (m->id < 1 || m->id > 16777215)
-		FAIL("overlay '%s': id %u out of range 1..16777215", nz(m->name), m->id);
-	o = grow((void **)&cfg->overlays, &cfg->n_overlays, sizeof(*o));
 	if (o == NULL)
 		FAIL("out of memory");
-	if (name_ok("overlay name", m->name, EW_NAME_MAX, o->name, err, errlen) ||
-			prefix_ok("overlay address", m->address, true, &o->address,
-				err, errlen))
-		return -1;
-	o->id = m->id;
-	if (strcmp(nz(m->encap), "vxlan") == 0)
-		o->encap = EW_ENCAP_VXLAN;
-	else if (strcmp(nz(m->encap), "gre") == 0)
-		o->encap = EW_ENCAP_GRE;
-	else
-		FAIL("overlay encap: '%s' is not one of vxlan | gre", nz(m->encap));
-	if (m->mtu != 0) {
-		if (m->mtu < 576 || m->mtu > 9000)
-			FAIL("overlay mtu %u out of range 576..9000", m->mtu);
-		o->mtu = (uint16_t)m->mtu;
-		o->mtu_set = true;
-	}
-	o->mss_clamp = m->mss_clamp != EDGEWAY__TOGGLE__TOGGLE_OFF;
-	for (k = 0; k < m->n_tunnels; k++) {
-		struct ew_tunnel_cfg *t = grow((void **)&o->tunnels, &o->n_tunnels,
-				sizeof(*t));
-
-		if (t == NULL || tunnel_from(m->tunnels[k], t, err, errlen))
-			return t == NULL ? (snprintf(err, errlen, "out of memory"), -1) : -1;
-	}
-	for (k = 0; k < m->n_routes; k++) {
-		struct ew_route_cfg *r = grow((void **)&o->routes, &o->n_routes,
-				sizeof(*r));
-
-		if (r == NULL || route_from(m->routes[k], r, err, errlen))
-			return r == NULL ? (snprintf(err, errlen, "out of memory"), -1) : -1;
-	}
-	return 0;
+	return overlay_from(m, o, err, errlen);
 }
 
 static int
@@ -280,16 +359,16 @@ del_route(struct ew_config *cfg, const Edgeway__Route *m, char *err,
 		size_t errlen)
 {
 	struct ew_overlay_cfg *o = find_overlay(cfg, m->overlay);
-	struct ew_prefix p;
+	struct ew_route_cfg r = { 0 };
 	unsigned int i;
 
 	if (o == NULL)
 		FAIL("no overlay '%s'", nz(m->overlay));
-	if (prefix_ok("route prefix", m->prefix, false, &p, err, errlen))
+	if (from_text(&ew_kind_route, "prefix", m->prefix, &r, err, errlen))
 		return -1;
 	for (i = 0; i < o->n_routes; i++)
-		if (o->routes[i].prefix.addr == p.addr &&
-				o->routes[i].prefix.len == p.len)
+		if (o->routes[i].prefix.addr == r.prefix.addr &&
+				o->routes[i].prefix.len == r.prefix.len)
 			break;
 	if (i == o->n_routes)
 		FAIL("overlay '%s' has no route %s", o->name, m->prefix);
@@ -300,142 +379,22 @@ del_route(struct ew_config *cfg, const Edgeway__Route *m, char *err,
 }
 
 static int
-class_overlays(struct ew_class_cfg *c, char *const *names, size_t n, char *err,
-		size_t errlen)
-{
-	struct ew_ref *refs;
-	size_t k;
-
-	if (n == 0)
-		FAIL("class '%s': overlays: the list is empty", c->name);
-	refs = calloc(n, sizeof(*refs));
-	if (refs == NULL)
-		FAIL("out of memory");
-	for (k = 0; k < n; k++)
-		if (name_ok("class overlays", names[k], EW_NAME_MAX, refs[k].name,
-				err, errlen)) {
-			free(refs);
-			return -1;
-		}
-	free(c->overlay_refs);
-	c->overlay_refs = refs;
-	c->n_overlays = (unsigned int)n;
-	return 0;
-}
-
-/* An SLA bound from the API: the loader's ranges; 0 (proto3's "not set")
- * leaves it unconstrained. */
-static int
-sla_ok(const char *what, double v, double max, double *out, char *err,
-		size_t errlen)
-{
-	if (!(v >= 0 && v <= max))
-		FAIL("class sla %s: %g out of range 0..%g (0: not constrained)",
-				what, v, max);
-	*out = v == 0 ? -1 : v;
-	return 0;
-}
-
-static int
-match_from(const Edgeway__Match *m, struct ew_match_cfg *r, char *err,
-		size_t errlen)
-{
-	const char *p = nz(m->proto);
-	unsigned long v;
-	char *end;
-	size_t k;
-
-	r->proto = -1;
-	r->dscp = -1;
-	if (strcmp(p, "tcp") == 0)
-		r->proto = 6;
-	else if (strcmp(p, "udp") == 0)
-		r->proto = 17;
-	else if (strcmp(p, "icmp") == 0)
-		r->proto = 1;
-	else if (*p != '\0') {
-		v = strtoul(p, &end, 10);
-		if (*end != '\0' || v > 255 || p[0] < '0' || p[0] > '9')
-			FAIL("match proto: '%s' is not tcp, udp, icmp or 0..255", p);
-		r->proto = (int)v;
-	}
-	if (m->src != NULL && m->src[0] != '\0' &&
-			prefix_ok("match src", m->src, false, &r->src, err, errlen))
-		return -1;
-	if (m->dst != NULL && m->dst[0] != '\0' &&
-			prefix_ok("match dst", m->dst, false, &r->dst, err, errlen))
-		return -1;
-	if (ports_ok("match src_port", m->src_port, &r->sport_lo, &r->sport_hi,
-			err, errlen) ||
-			ports_ok("match dst_port", m->dst_port, &r->dport_lo,
-				&r->dport_hi, err, errlen))
-		return -1;
-	if (m->n_ingress > EW_MAX_IFACES)
-		FAIL("match ingress: more than %d interfaces", EW_MAX_IFACES);
-	for (k = 0; k < m->n_ingress; k++)
-		if (name_ok("match ingress", m->ingress[k], EW_NAME_MAX,
-				r->ingress_ref[k].name, err, errlen))
-			return -1;
-	r->n_ingress = (unsigned int)m->n_ingress;
-	if (m->dscp != NULL && m->dscp[0] != '\0') {
-		v = strtoul(m->dscp, &end, 10);
-		if (*end != '\0' || v > 63)
-			FAIL("match dscp: '%s' is not 0..63", m->dscp);
-		r->dscp = (int)v;
-	}
-	return 0;
-}
-
-static int
 add_class(struct ew_config *cfg, const Edgeway__Class *m, char *err,
 		size_t errlen)
 {
-	struct ew_class_cfg c = { 0 }, *arr;
+	struct ew_class_cfg c, *arr;
 	unsigned int pos = cfg->n_classes;
-	size_t k;
 
-	if (name_ok("class name", m->name, EW_NAME_MAX, c.name, err, errlen))
+	if (class_from(m, &c, err, errlen) != 0) {
+		class_free(&c);
 		return -1;
-	c.dscp = m->dscp > 0 ? m->dscp : -1;
-	if (m->dscp < 0 || m->dscp > 63)
-		FAIL("class dscp %d out of range 0..63", m->dscp);
-	if (strcmp(nz(m->balance), "flow") == 0)
-		c.balance = EW_BALANCE_FLOW;
-	else if (m->balance != NULL && m->balance[0] != '\0' &&
-			strcmp(m->balance, "none") != 0)
-		FAIL("class balance: '%s' is not one of none | flow", m->balance);
-	c.sla.latency_ms = c.sla.jitter_ms = c.sla.loss_pct = -1;
-	if (m->sla != NULL) {
-		c.sla.set = true;
-		if (sla_ok("latency_ms", m->sla->latency_ms, 1e6, &c.sla.latency_ms,
-				err, errlen) ||
-				sla_ok("jitter_ms", m->sla->jitter_ms, 1e6,
-					&c.sla.jitter_ms, err, errlen) ||
-				sla_ok("loss_pct", m->sla->loss_pct, 100,
-					&c.sla.loss_pct, err, errlen))
-			return -1;
 	}
-	if (class_overlays(&c, m->overlays, m->n_overlays, err, errlen))
-		return -1;
-	if (m->n_match > 0) {
-		c.match = calloc(m->n_match, sizeof(*c.match));
-		if (c.match == NULL)
-			FAIL("out of memory");
-		for (k = 0; k < m->n_match; k++)
-			if (match_from(m->match[k], &c.match[k], err, errlen)) {
-				free(c.match);
-				free(c.overlay_refs);
-				return -1;
-			}
-		c.n_match = (unsigned int)m->n_match;
-		/* a class with rules goes before a trailing catch-all */
-		if (pos > 0 && cfg->classes[pos - 1].n_match == 0)
-			pos--;
-	}
+	/* a class with rules goes before a trailing catch-all */
+	if (c.n_match > 0 && pos > 0 && cfg->classes[pos - 1].n_match == 0)
+		pos--;
 	arr = realloc(cfg->classes, (cfg->n_classes + 1) * sizeof(*arr));
 	if (arr == NULL) {
-		free(c.match);
-		free(c.overlay_refs);
+		class_free(&c);
 		FAIL("out of memory");
 	}
 	memmove(&arr[pos + 1], &arr[pos], (cfg->n_classes - pos) * sizeof(*arr));
@@ -454,106 +413,133 @@ del_class(struct ew_config *cfg, const char *name, char *err, size_t errlen)
 	if (i < 0)
 		FAIL("no class '%s'", nz(name));
 	c = &cfg->classes[i];
-	free(c->match);
-	free(c->overlay_refs);
-	free(c->overlays);
+	class_free(c);
 	memmove(c, c + 1, (cfg->n_classes - (unsigned int)i - 1) * sizeof(*c));
 	cfg->n_classes--;
 	return 0;
 }
 
-/* Replace an object in place: the same identity, new contents. */
+/* ---- update: an object replaced in place, the same identity ---- */
+
+/* Without tunnels and routes, the overlay keeps its own. */
+static int
+update_overlay(struct ew_config *cfg, const Edgeway__Overlay *m, char *err,
+		size_t errlen)
+{
+	struct ew_overlay_cfg *old = find_overlay(cfg, m->name), o;
+
+	if (old == NULL)
+		FAIL("no overlay '%s'", nz(m->name));
+	if (overlay_from(m, &o, err, errlen) != 0) {
+		free(o.tunnels);
+		free(o.routes);
+		return -1;
+	}
+	if (m->n_tunnels == 0 && m->n_routes == 0) {
+		o.tunnels = old->tunnels;
+		o.n_tunnels = old->n_tunnels;
+		o.routes = old->routes;
+		o.n_routes = old->n_routes;
+	} else {
+		free(old->tunnels);
+		free(old->routes);
+	}
+	*old = o;
+	return 0;
+}
+
+/*
+ * The tunnel keeps its place in the file (for messages) and, when the
+ * update names none, its static peer MAC: what the update did before the
+ * fields were described once (and perhaps not what it should do).
+ */
+static int
+update_tunnel(struct ew_config *cfg, const Edgeway__Tunnel *m, char *err,
+		size_t errlen)
+{
+	struct ew_overlay_cfg *ov = find_overlay(cfg, m->overlay);
+	struct ew_tunnel_cfg t, *old;
+	unsigned int i;
+
+	if (ov == NULL)
+		FAIL("no overlay '%s'", nz(m->overlay));
+	for (i = 0; i < ov->n_tunnels; i++)
+		if (strcmp(ov->tunnels[i].name, nz(m->name)) == 0)
+			break;
+	if (i == ov->n_tunnels)
+		FAIL("overlay '%s' has no tunnel '%s'", ov->name, nz(m->name));
+	old = &ov->tunnels[i];
+	if (tunnel_from(m, &t, err, errlen) != 0)
+		return -1;
+	if (!t.peer_mac_set && old->peer_mac_set) {
+		memcpy(t.peer_mac, old->peer_mac, sizeof(t.peer_mac));
+		t.peer_mac_set = true;
+	}
+	t.pos = old->pos;
+	t.wan_ref.pos = old->wan_ref.pos;
+	*old = t;
+	return 0;
+}
+
+/* The route of the same prefix gets a new via. */
+static int
+update_route(struct ew_config *cfg, const Edgeway__Route *m, char *err,
+		size_t errlen)
+{
+	struct ew_overlay_cfg *ov = find_overlay(cfg, m->overlay);
+	struct ew_route_cfg r;
+	unsigned int i;
+
+	if (ov == NULL)
+		FAIL("no overlay '%s'", nz(m->overlay));
+	if (route_from(m, &r, err, errlen) != 0)
+		return -1;
+	for (i = 0; i < ov->n_routes; i++)
+		if (ov->routes[i].prefix.addr == r.prefix.addr &&
+				ov->routes[i].prefix.len == r.prefix.len) {
+			ov->routes[i] = r;
+			return 0;
+		}
+	FAIL("overlay '%s' has no route %s", ov->name, nz(m->prefix));
+}
+
+/* The class keeps its place in priority order. */
+static int
+update_class(struct ew_config *cfg, const Edgeway__Class *m, char *err,
+		size_t errlen)
+{
+	int i = find_class(cfg, m->name);
+	struct ew_class_cfg c;
+
+	if (i < 0)
+		FAIL("no class '%s'", nz(m->name));
+	if (class_from(m, &c, err, errlen) != 0) {
+		class_free(&c);
+		return -1;
+	}
+	class_free(&cfg->classes[i]);
+	cfg->classes[i] = c;
+	return 0;
+}
+
 static int
 update(struct ew_config *cfg, const Edgeway__Object *o, char *err, size_t errlen)
 {
 	switch (o->obj_case) {
-	case EDGEWAY__OBJECT__OBJ_OVERLAY: {
-		struct ew_overlay_cfg *old = find_overlay(cfg, o->overlay->name), keep;
-		unsigned int pos;
-
-		if (old == NULL)
-			FAIL("no overlay '%s'", nz(o->overlay->name));
-		pos = (unsigned int)(old - cfg->overlays);
-		keep = *old;
-		if (add_overlay(cfg, o->overlay, err, errlen) != 0)
-			return -1;
-		old = &cfg->overlays[pos];	/* the array may have moved */
-		{
-			struct ew_overlay_cfg *nw = &cfg->overlays[cfg->n_overlays - 1];
-
-			if (o->overlay->n_tunnels == 0 && o->overlay->n_routes == 0) {
-				/* keep the overlay's tunnels and routes */
-				free(nw->tunnels);
-				free(nw->routes);
-				nw->tunnels = keep.tunnels;
-				nw->n_tunnels = keep.n_tunnels;
-				nw->routes = keep.routes;
-				nw->n_routes = keep.n_routes;
-			} else {
-				free(keep.tunnels);
-				free(keep.routes);
-			}
-			*old = *nw;
-		}
-		cfg->n_overlays--;
-		return 0;
-	}
-	case EDGEWAY__OBJECT__OBJ_TUNNEL: {
-		struct ew_overlay_cfg *ov = find_overlay(cfg, o->tunnel->overlay);
-		unsigned int i;
-
-		if (ov == NULL)
-			FAIL("no overlay '%s'", nz(o->tunnel->overlay));
-		for (i = 0; i < ov->n_tunnels; i++)
-			if (strcmp(ov->tunnels[i].name, nz(o->tunnel->name)) == 0)
-				return tunnel_from(o->tunnel, &ov->tunnels[i], err, errlen);
-		FAIL("overlay '%s' has no tunnel '%s'", ov->name, nz(o->tunnel->name));
-	}
-	case EDGEWAY__OBJECT__OBJ_ROUTE: {
-		struct ew_overlay_cfg *ov = find_overlay(cfg, o->route->overlay);
-		struct ew_route_cfg r = { 0 };
-		unsigned int i;
-
-		if (ov == NULL)
-			FAIL("no overlay '%s'", nz(o->route->overlay));
-		if (route_from(o->route, &r, err, errlen) != 0)
-			return -1;
-		for (i = 0; i < ov->n_routes; i++)
-			if (ov->routes[i].prefix.addr == r.prefix.addr &&
-					ov->routes[i].prefix.len == r.prefix.len) {
-				ov->routes[i] = r;
-				return 0;
-			}
-		FAIL("overlay '%s' has no route %s", ov->name, nz(o->route->prefix));
-	}
-	case EDGEWAY__OBJECT__OBJ_CLASS: {
-		int pos = find_class(cfg, o->class_->name);
-		unsigned int n;
-
-		if (pos < 0)
-			FAIL("no class '%s'", nz(o->class_->name));
-		if (del_class(cfg, o->class_->name, err, errlen) != 0 ||
-				add_class(cfg, o->class_, err, errlen) != 0)
-			return -1;
-		/* back where it was in priority order */
-		n = cfg->n_classes;
-		for (unsigned int i = 0; i < n; i++)
-			if (strcmp(cfg->classes[i].name, o->class_->name) == 0) {
-				struct ew_class_cfg c = cfg->classes[i];
-
-				memmove(&cfg->classes[i], &cfg->classes[i + 1],
-						(n - i - 1) * sizeof(c));
-				memmove(&cfg->classes[pos + 1], &cfg->classes[pos],
-						(n - 1 - (unsigned int)pos) * sizeof(c));
-				cfg->classes[pos] = c;
-				break;
-			}
-		return 0;
-	}
+	case EDGEWAY__OBJECT__OBJ_OVERLAY:
+		return update_overlay(cfg, o->overlay, err, errlen);
+	case EDGEWAY__OBJECT__OBJ_TUNNEL:
+		return update_tunnel(cfg, o->tunnel, err, errlen);
+	case EDGEWAY__OBJECT__OBJ_ROUTE:
+		return update_route(cfg, o->route, err, errlen);
+	case EDGEWAY__OBJECT__OBJ_CLASS:
+		return update_class(cfg, o->class_, err, errlen);
 	default:
 		FAIL("update: no object given");
 	}
 }
+
+/* ---- a request ---- */
 
 enum op {
 	OP_ADD,
@@ -654,45 +640,30 @@ mutate_request(struct ew_config *cfg, const Edgeway__Request *q, char *err,
 }
 
 void
-ew_api_change(struct ew_daemon *d, void *arena, const void *reqp, void *respp)
+ew_change_make(const struct ew_config *running, const Edgeway__Request *q,
+		struct ew_change *c)
 {
-	const Edgeway__Request *q = reqp;
-	struct ew_config *cfg;
-	struct ew_diag diag;
-	char err[512] = "";
-	int code;
-
-	memset(&diag, 0, sizeof(diag));
+	memset(c, 0, sizeof(*c));
+	c->code = EDGEWAY__CODE__REFUSED;
 	if (q->op_case == EDGEWAY__REQUEST__OP_APPLY) {
 		const char *y = nz(q->apply->yaml);
 		const char *name = q->apply->name != NULL && q->apply->name[0] ?
 				q->apply->name : "apply";
 
-		cfg = ew_config_load_string(name, y, strlen(y), &diag);
-		if (cfg == NULL) {
-			ew_api_set_diag(arena, respp, &diag);
-			return;
-		}
-	} else {
-		cfg = ew_config_dup(d->dp.tables->cfg);
-		if (cfg == NULL) {
-			ew_api_error(arena, respp, EDGEWAY__CODE__FAILED, "out of memory");
-			return;
-		}
-		if (mutate_request(cfg, q, err, sizeof(err)) != 0) {
-			ew_config_free(cfg);
-			ew_api_error(arena, respp, EDGEWAY__CODE__REFUSED, err);
-			return;
-		}
-		ew_config_validate(cfg, &diag);
-		if (diag.n > 0) {
-			ew_config_free(cfg);
-			ew_api_set_diag(arena, respp, &diag);
-			return;
-		}
+		c->cfg = ew_config_load_string(name, y, strlen(y), &c->diag);
+		return;
 	}
-	/* commit owns cfg from here, on success and on failure */
-	code = ew_daemon_commit(d, cfg, err, sizeof(err));
-	if (code != 0)
-		ew_api_error(arena, respp, code, err);
+	c->cfg = ew_config_dup(running);
+	if (c->cfg == NULL) {
+		c->code = EDGEWAY__CODE__FAILED;
+		snprintf(c->msg, sizeof(c->msg), "out of memory");
+		return;
+	}
+	if (mutate_request(c->cfg, q, c->msg, sizeof(c->msg)) == 0) {
+		ew_config_validate(c->cfg, &c->diag);
+		if (c->diag.n == 0)
+			return;
+	}
+	ew_config_free(c->cfg);
+	c->cfg = NULL;
 }

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "config/config.h"
+#include "config/fields.h"
 
 static const char base[] =
 	"node:\n"				/* 1 */
@@ -831,6 +832,50 @@ t_addr_helpers(void **state)
 	assert_true(ew_prefix_contains(&p, 0xffffffff));
 }
 
+/* The API's changes parse through the same field table as the loader: the
+ * same bounds and messages, numbers read as their shortest exact text. */
+static void
+t_fields(void **state)
+{
+	struct ew_overlay_cfg o = { 0 };
+	struct ew_sla_cfg s = { 0 };
+	char err[256];
+
+	ew_obj_init(&ew_kind_overlay, &o);
+	assert_true(o.mss_clamp);
+	assert_int_equal(ew_field_set_num(&ew_kind_overlay, "mtu", 9001, &o, err,
+			sizeof(err)), -1);
+	assert_string_equal(err, "overlay mtu 9001 out of range 576..9000");
+	assert_false(o.mtu_set);
+	assert_int_equal(ew_field_set(&ew_kind_overlay, "id", "0", &o, err,
+			sizeof(err)), -1);
+	assert_string_equal(err, "overlay id 0 out of range 1..16777215");
+	assert_int_equal(ew_field_set(&ew_kind_overlay, "name", "gold", &o, err,
+			sizeof(err)), 0);
+	assert_int_equal(ew_field_set_num(&ew_kind_overlay, "id", 0, &o, err,
+			sizeof(err)), -1);
+	assert_string_equal(err, "overlay 'gold': id 0 out of range 1..16777215");
+	assert_int_equal(ew_field_set_num(&ew_kind_overlay, "mtu", 1400, &o, err,
+			sizeof(err)), 0);
+	assert_int_equal(o.mtu, 1400);
+	assert_true(o.mtu_set);
+	assert_int_equal(ew_field_set(&ew_kind_overlay, "colour", "red", &o, err,
+			sizeof(err)), -1);
+	assert_string_equal(err, "overlay: no field 'colour'");
+
+	ew_obj_init(&ew_kind_sla, &s);
+	assert_true(s.latency_ms < 0);
+	assert_int_equal(ew_field_set_num(&ew_kind_sla, "latency_ms", 6.8e280, &s,
+			err, sizeof(err)), -1);
+	assert_string_equal(err, "sla latency_ms: 6.8e+280 out of range 0..1e+06");
+	assert_int_equal(ew_field_set_num(&ew_kind_sla, "loss_pct", 0.1, &s, err,
+			sizeof(err)), 0);
+	assert_true(s.loss_pct == 0.1);
+	assert_int_equal(ew_field_set_num(&ew_kind_sla, "jitter_ms",
+			123.456789012345678, &s, err, sizeof(err)), 0);
+	assert_true(s.jitter_ms == 123.456789012345678);
+}
+
 int
 main(void)
 {
@@ -869,6 +914,7 @@ main(void)
 		cmocka_unit_test(t_missing_file),
 		cmocka_unit_test(t_many_errors),
 		cmocka_unit_test(t_addr_helpers),
+		cmocka_unit_test(t_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
