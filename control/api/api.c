@@ -196,9 +196,9 @@ show_interfaces(struct arena *a, const struct ew_daemon *d,
 
 static Edgeway__Tunnel *
 tunnel_msg(struct arena *a, const struct ew_daemon *d, const struct ew_tables *t,
-		unsigned int tx, const struct ew_lcore_stats *s)
+		unsigned int tun, const struct ew_lcore_stats *s)
 {
-	const struct ew_tunnel *tu = &t->tun[tx];
+	const struct ew_tunnel *tu = &t->tun[tun];
 	Edgeway__Tunnel *m = ANEW(a, Edgeway__Tunnel, EDGEWAY__TUNNEL__INIT);
 
 	m->overlay = astr(a, "%s", t->ov[tu->ox].name);
@@ -262,7 +262,7 @@ show_overlays(struct arena *a, const struct ew_daemon *d,
 {
 	const struct ew_tables *t = d->dp.tables;
 	const struct ew_config *cfg = t->cfg;
-	unsigned int o, k, tx = 0, found = 0;
+	unsigned int o, k, tun = 0, found = 0;
 
 	sr->overlays = AARR(a, Edgeway__Overlay, cfg->n_overlays);
 	sr->tunnels = AARR(a, Edgeway__Tunnel, t->n_tunnels);
@@ -272,14 +272,14 @@ show_overlays(struct arena *a, const struct ew_daemon *d,
 		Edgeway__Overlay *m;
 
 		if (only[0] != '\0' && strcmp(only, oc->name) != 0) {
-			tx += oc->n_tunnels;
+			tun += oc->n_tunnels;
 			continue;
 		}
 		found++;
 		if (what == EDGEWAY__SHOW__WHAT__TUNNELS) {
 			for (k = 0; k < oc->n_tunnels; k++)
-				sr->tunnels[sr->n_tunnels++] = tunnel_msg(a, d, t, tx + k, s);
-			tx += oc->n_tunnels;
+				sr->tunnels[sr->n_tunnels++] = tunnel_msg(a, d, t, tun + k, s);
+			tun += oc->n_tunnels;
 			continue;
 		}
 		if (what == EDGEWAY__SHOW__WHAT__ROUTES) {
@@ -291,7 +291,7 @@ show_overlays(struct arena *a, const struct ew_daemon *d,
 			sr->routes = r;
 			for (k = 0; k < oc->n_routes; k++)
 				sr->routes[sr->n_routes++] = route_msg(a, oc, k);
-			tx += oc->n_tunnels;
+			tun += oc->n_tunnels;
 			continue;
 		}
 		m = ANEW(a, Edgeway__Overlay, EDGEWAY__OVERLAY__INIT);
@@ -304,8 +304,8 @@ show_overlays(struct arena *a, const struct ew_daemon *d,
 				EDGEWAY__TOGGLE__TOGGLE_OFF;
 		m->tunnels = AARR(a, Edgeway__Tunnel, oc->n_tunnels);
 		for (k = 0; k < oc->n_tunnels; k++)
-			m->tunnels[m->n_tunnels++] = tunnel_msg(a, d, t, tx + k, s);
-		tx += oc->n_tunnels;
+			m->tunnels[m->n_tunnels++] = tunnel_msg(a, d, t, tun + k, s);
+		tun += oc->n_tunnels;
 		m->routes = AARR(a, Edgeway__Route, oc->n_routes);
 		for (k = 0; k < oc->n_routes; k++)
 			m->routes[m->n_routes++] = route_msg(a, oc, k);
