@@ -52,7 +52,7 @@ $CTL update tunnel gold t3 wan inet remote 203.0.113.4 peer 169.254.100.4 probe 
 check "API: auto -> stamp" [ "$(tp t3)" = stamp ]
 out=$($CTL add tunnel gold t4 wan inet remote 203.0.113.5 peer 169.254.100.5 probe sometimes 2>&1)
 check "API: an unknown probe kind is refused, naming the kinds" \
-	grep -q "not one of auto, stamp, icmp, none" <<<"$out"
+	grep -qF "not one of auto | stamp | icmp | none" <<<"$out"
 $CTL del tunnel gold t2 >/dev/null 2>&1
 $CTL del tunnel gold t3 >/dev/null 2>&1
 
