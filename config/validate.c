@@ -157,11 +157,65 @@ is_host_addr(const struct ew_prefix *p, uint32_t a)
 	return (a & ~m) != 0 && (a & ~m) != ~m;
 }
 
+/* IFC's static neighbours: hosts on its subnet, each listed once.
+ * -1: out of memory (reported). */
+static int
+check_neighbors(struct ew_config *cfg, struct ew_iface_cfg *ifc,
+		struct ew_diag *d)
+{
+	struct vhash nh;
+	unsigned int j;
+	char b1[40];
+
+	if (vh_init(&nh, ifc->n_neighbors) != 0) {
+		VERR(cfg, d, ifc->pos, "out of memory");
+		return -1;
+	}
+	for (j = 0; j < ifc->n_neighbors; j++) {
+		struct ew_neigh_cfg *nb = &ifc->neighbors[j];
+		int k;
+
+		if (!ew_prefix_contains(&ifc->address, nb->addr) ||
+				nb->addr == ifc->address.addr ||
+				!is_host_addr(&ifc->address, nb->addr))
+			VERR(cfg, d, nb->pos, "interface '%s': neighbor %s is not a host on %s",
+					ifc->name, ew_ipv4_str(nb->addr, b1, sizeof(b1)),
+					ew_prefix_str(&ifc->address, b1 + 20, 20));
+		k = vh_find_add(&nh, vh_mix(nb->addr), eq_neigh,
+				ifc->neighbors, &nb->addr, (int)j);
+		if (k >= 0)
+			VERR(cfg, d, nb->pos, "interface '%s': neighbor %s listed twice (first at line %u)",
+					ifc->name,
+					ew_ipv4_str(nb->addr, b1, sizeof(b1)),
+					ifc->neighbors[k].pos.line);
+	}
+	vh_free(&nh);
+	return 0;
+}
+
+/* IFC's routes: each via a neighbour on its subnet. */
+static void
+check_lan_routes(struct ew_config *cfg, const struct ew_iface_cfg *ifc,
+		struct ew_diag *d)
+{
+	unsigned int j;
+	char b1[40];
+
+	for (j = 0; j < ifc->n_routes; j++) {
+		const struct ew_lan_route *r = &ifc->routes[j];
+
+		if (!ew_prefix_contains(&ifc->address, r->via) ||
+				r->via == ifc->address.addr)
+			VERR(cfg, d, r->pos, "interface '%s': route via %s is not a neighbour on %s",
+					ifc->name, ew_ipv4_str(r->via, b1, sizeof(b1)),
+					ew_prefix_str(&ifc->address, b1 + 20, 20));
+	}
+}
+
 static void
 check_interfaces(struct ew_config *cfg, struct ew_diag *d)
 {
 	unsigned int i, j, n_lan = 0, n_wan = 0;
-	struct vhash nh;
 	char b1[40];
 
 	for (i = 0; i < cfg->n_ifaces; i++) {
@@ -203,38 +257,9 @@ check_interfaces(struct ew_config *cfg, struct ew_diag *d)
 						ew_ipv4_str(ifc->gateway, b1, sizeof(b1)),
 						ifc->name);
 		}
-		if (vh_init(&nh, ifc->n_neighbors) != 0) {
-			VERR(cfg, d, ifc->pos, "out of memory");
+		if (check_neighbors(cfg, ifc, d) != 0)
 			return;
-		}
-		for (j = 0; j < ifc->n_neighbors; j++) {
-			struct ew_neigh_cfg *nb = &ifc->neighbors[j];
-			int k;
-
-			if (!ew_prefix_contains(&ifc->address, nb->addr) ||
-					nb->addr == ifc->address.addr ||
-					!is_host_addr(&ifc->address, nb->addr))
-				VERR(cfg, d, nb->pos, "interface '%s': neighbor %s is not a host on %s",
-						ifc->name, ew_ipv4_str(nb->addr, b1, sizeof(b1)),
-						ew_prefix_str(&ifc->address, b1 + 20, 20));
-			k = vh_find_add(&nh, vh_mix(nb->addr), eq_neigh,
-					ifc->neighbors, &nb->addr, (int)j);
-			if (k >= 0)
-				VERR(cfg, d, nb->pos, "interface '%s': neighbor %s listed twice (first at line %u)",
-						ifc->name,
-						ew_ipv4_str(nb->addr, b1, sizeof(b1)),
-						ifc->neighbors[k].pos.line);
-		}
-		vh_free(&nh);
-		for (j = 0; j < ifc->n_routes; j++) {
-			struct ew_lan_route *r = &ifc->routes[j];
-
-			if (!ew_prefix_contains(&ifc->address, r->via) ||
-					r->via == ifc->address.addr)
-				VERR(cfg, d, r->pos, "interface '%s': route via %s is not a neighbour on %s",
-						ifc->name, ew_ipv4_str(r->via, b1, sizeof(b1)),
-						ew_prefix_str(&ifc->address, b1 + 20, 20));
-		}
+		check_lan_routes(cfg, ifc, d);
 	}
 	if (cfg->n_ifaces > 0 && n_lan == 0)
 		VERR(cfg, d, cfg->ifaces[0].pos, "interfaces: no interface has role lan");
@@ -496,11 +521,67 @@ check_overlays(struct ew_config *cfg, struct ew_diag *d)
 	}
 }
 
+/* CL's overlay list resolved to indexes (OVS: overlays by name); over the
+ * limit it is reported elsewhere, not resolved pair by pair. */
+static void
+class_overlays(struct ew_config *cfg, struct ew_class_cfg *cl,
+		struct vhash *ovs, struct ew_diag *d)
+{
+	unsigned int k, m;
+
+	for (k = 0; k < cl->n_overlays && cl->n_overlays <= EW_CLASS_MAX_OVERLAYS;
+			k++) {
+		struct ew_ref *r = &cl->overlay_refs[k];
+		int o = vh_find_add(ovs, vh_mix(ew_str_hash(r->name)),
+				eq_ov_name, cfg->overlays, r->name, -1);
+
+		if (o < 0) {
+			VERR(cfg, d, r->pos, "class '%s': overlay '%s' is not configured",
+					cl->name, r->name);
+			continue;
+		}
+		for (m = 0; m < k; m++)
+			if (eq_ref_name(cl->overlay_refs, m, r->name))
+				VERR(cfg, d, r->pos, "class '%s': overlay '%s' listed twice",
+						cl->name, r->name);
+		cl->overlays[k] = (unsigned int)o;
+	}
+}
+
+/* One match rule of CL: its ingress interfaces (LAN ones, as a mask), and
+ * ports only with a protocol that has them. */
+static void
+check_match(struct ew_config *cfg, const struct ew_class_cfg *cl,
+		struct ew_match_cfg *mt, struct ew_diag *d)
+{
+	unsigned int i;
+
+	mt->ingress_mask = 0;
+	for (i = 0; i < mt->n_ingress; i++) {
+		int f = find_iface(cfg, mt->ingress_ref[i].name);
+
+		if (f < 0)
+			VERR(cfg, d, mt->ingress_ref[i].pos, "class '%s': ingress '%s' is not a configured interface",
+					cl->name, mt->ingress_ref[i].name);
+		else if (cfg->ifaces[f].role != EW_ROLE_LAN)
+			VERR(cfg, d, mt->ingress_ref[i].pos, "class '%s': ingress '%s' is a wan interface; classes apply to LAN traffic",
+					cl->name, mt->ingress_ref[i].name);
+		else
+			mt->ingress_mask |= 1u << f;
+	}
+	if ((mt->sport_lo != 0 || mt->sport_hi != 65535 ||
+			mt->dport_lo != 0 || mt->dport_hi != 65535) &&
+			mt->proto != 6 && mt->proto != 17 &&
+			mt->proto != 132)
+		VERR(cfg, d, mt->pos, "class '%s': ports need proto tcp, udp or 132 (sctp)",
+				cl->name);
+}
+
 static void
 check_classes(struct ew_config *cfg, struct ew_diag *d)
 {
 	struct vhash names, ovs;
-	unsigned int c, k, m, i;
+	unsigned int c, k, m;
 	int x;
 
 	if (vh_init(&names, cfg->n_classes) != 0) {
@@ -535,48 +616,9 @@ check_classes(struct ew_config *cfg, struct ew_diag *d)
 			VERR(cfg, d, cl->pos, "out of memory");
 			break;
 		}
-		/* (over the limit: reported, not resolved pair by pair) */
-		for (k = 0; k < cl->n_overlays && cl->n_overlays <= EW_CLASS_MAX_OVERLAYS;
-				k++) {
-			struct ew_ref *r = &cl->overlay_refs[k];
-			int o = vh_find_add(&ovs, vh_mix(ew_str_hash(r->name)),
-					eq_ov_name, cfg->overlays, r->name, -1);
-
-			if (o < 0) {
-				VERR(cfg, d, r->pos, "class '%s': overlay '%s' is not configured",
-						cl->name, r->name);
-				continue;
-			}
-			for (m = 0; m < k; m++)
-				if (eq_ref_name(cl->overlay_refs, m, r->name))
-					VERR(cfg, d, r->pos, "class '%s': overlay '%s' listed twice",
-							cl->name, r->name);
-			cl->overlays[k] = (unsigned int)o;
-		}
-		for (m = 0; m < cl->n_match; m++) {
-			struct ew_match_cfg *mt = &cl->match[m];
-
-			mt->ingress_mask = 0;
-
-			for (i = 0; i < mt->n_ingress; i++) {
-				int f = find_iface(cfg, mt->ingress_ref[i].name);
-
-				if (f < 0)
-					VERR(cfg, d, mt->ingress_ref[i].pos, "class '%s': ingress '%s' is not a configured interface",
-							cl->name, mt->ingress_ref[i].name);
-				else if (cfg->ifaces[f].role != EW_ROLE_LAN)
-					VERR(cfg, d, mt->ingress_ref[i].pos, "class '%s': ingress '%s' is a wan interface; classes apply to LAN traffic",
-							cl->name, mt->ingress_ref[i].name);
-				else
-					mt->ingress_mask |= 1u << f;
-			}
-			if ((mt->sport_lo != 0 || mt->sport_hi != 65535 ||
-					mt->dport_lo != 0 || mt->dport_hi != 65535) &&
-					mt->proto != 6 && mt->proto != 17 &&
-					mt->proto != 132)
-				VERR(cfg, d, mt->pos, "class '%s': ports need proto tcp, udp or 132 (sctp)",
-						cl->name);
-		}
+		class_overlays(cfg, cl, &ovs, d);
+		for (m = 0; m < cl->n_match; m++)
+			check_match(cfg, cl, &cl->match[m], d);
 	}
 	vh_free(&names);
 	vh_free(&ovs);
