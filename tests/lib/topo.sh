@@ -44,6 +44,41 @@ topo_peer_kernel_vxlan() {
 	lab_exec sb ip route add 10.1.0.0/16 via 169.254.100.1 dev vxlan100
 }
 
+# topo_site_a_kernel: the reference for conformance tests: namespace ea of
+# topo_peer as a Linux router doing what topo_peer_config's edgeway A does
+# (lan0 10.1.0.1/24, wan0 198.51.100.1/24 via .254, VXLAN 100 to
+# 203.0.113.2 as vxlan100 169.254.100.1/24, 10.2.0.0/16 via 169.254.100.2).
+# Needs topo_peer_kernel_vxlan at B. Undo it with topo_site_a_clear before
+# edgeway takes lan0 and wan0 for the same steps.
+topo_site_a_kernel() {
+	lab_exec ea ip addr add 10.1.0.1/24 dev lan0
+	lab_exec ea ip addr add 198.51.100.1/24 dev wan0
+	lab_exec ea ip route add default via 198.51.100.254
+	lab_exec ea ip link add vxlan100 type vxlan id 100 remote 203.0.113.2 \
+		local 198.51.100.1 dstport 4789
+	lab_exec ea ip addr add 169.254.100.1/24 dev vxlan100
+	lab_exec ea ip link set dev vxlan100 up
+	lab_exec ea ip route add 10.2.0.0/16 via 169.254.100.2 dev vxlan100
+	lab_exec ea sysctl -qw net.ipv4.ip_forward=1
+}
+
+# topo_site_a_clear: namespace ea back to bare lan0 and wan0 (no
+# addresses, no tunnel device, no forwarding), and every neighbour cache
+# of topo_peer forgotten, so edgeway A starts where the kernel did.
+topo_site_a_clear() {
+	local ns
+	lab_exec ea ip link del vxlan100 2>/dev/null
+	lab_exec ea ip addr flush dev lan0
+	lab_exec ea ip addr flush dev wan0
+	lab_exec ea sysctl -qw net.ipv4.ip_forward=0
+	for ns in ha ea r sb hb; do
+		lab_exec "$ns" ip neigh flush all 2>/dev/null
+	done
+	lab_exec sb ip neigh flush dev vxlan100 2>/dev/null
+	lab_exec sb bridge fdb flush dev vxlan100 2>/dev/null
+	return 0
+}
+
 # topo_peer_config ENCAP ID FILE [PROBE]: edgeway A's config for topo_peer,
 # one overlay "gold" (ENCAP, ID) with a tunnel to 203.0.113.2, probed with
 # PROBE (default icmp; none for a peer that cannot answer).
