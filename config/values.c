@@ -459,21 +459,29 @@ ew_field_set(const struct ew_kind *k, const char *key, const char *s,
 	return ew_field_parse(k, f, s, obj, err, errlen);
 }
 
+/* The shortest text (15 to 17 digits) that reads back as V exactly. */
+static const char *
+double_str(double v, char *buf, size_t len)
+{
+	int prec;
+
+	for (prec = 15; prec < 17; prec++) {
+		snprintf(buf, len, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return buf;
+	}
+	snprintf(buf, len, "%.*g", prec, v);
+	return buf;
+}
+
 int
 ew_field_set_num(const struct ew_kind *k, const char *key, double v,
 		void *obj, char *err, size_t errlen)
 {
 	char text[40];
-	int prec;
 
-	/* the shortest text that reads back as V */
-	for (prec = 15; prec < 17; prec++) {
-		snprintf(text, sizeof(text), "%.*g", prec, v);
-		if (strtod(text, NULL) == v)
-			break;
-	}
-	snprintf(text, sizeof(text), "%.*g", prec, v);
-	return ew_field_set(k, key, text, obj, err, errlen);
+	return ew_field_set(k, key, double_str(v, text, sizeof(text)), obj,
+			err, errlen);
 }
 
 /* ---- values back to text ---- */
@@ -561,8 +569,7 @@ ew_field_format(const struct ew_field *f, const void *obj, char *buf,
 	case EW_FT_PROTO:
 		return proto_str(*(const int *)p, buf, len);
 	case EW_FT_DOUBLE:
-		snprintf(buf, len, "%.15g", *(const double *)p);
-		return buf;
+		return double_str(*(const double *)p, buf, len);
 	case EW_FT_BOOL:
 		return *(const bool *)p ? "true" : "false";
 	case EW_FT_ENUM:

@@ -876,6 +876,35 @@ t_fields(void **state)
 	assert_true(s.jitter_ms == 123.456789012345678);
 }
 
+/* What the API accepts exactly, save writes exactly: SLA bounds survive
+ * save and load bit for bit. */
+static void
+t_save_doubles_exact(void **state)
+{
+	struct ew_diag d;
+	struct ew_config *c, *c2;
+	char *saved;
+
+	c = ew_config_load(SRCDIR "/config/examples/spec.yaml", &d);
+	assert_non_null(c);
+	c->classes[0].sla.jitter_ms = 123.456789012345678;
+	c->classes[0].sla.loss_pct = 0.1 + 0.2;		/* 0.30000000000000004 */
+	c->classes[0].sla.latency_ms = 50;
+	saved = ew_config_save(c);
+	assert_non_null(saved);
+	c2 = ew_config_load_string("s.yaml", saved, strlen(saved), &d);
+	if (c2 == NULL)
+		ew_diag_print(&d, stderr);
+	assert_non_null(c2);
+	assert_true(c2->classes[0].sla.jitter_ms == c->classes[0].sla.jitter_ms);
+	assert_true(c2->classes[0].sla.loss_pct == c->classes[0].sla.loss_pct);
+	assert_true(c2->classes[0].sla.latency_ms == 50);
+	assert_non_null(strstr(saved, "latency_ms: 50"));	/* still short */
+	ew_config_free(c2);
+	free(saved);
+	ew_config_free(c);
+}
+
 int
 main(void)
 {
@@ -915,6 +944,7 @@ main(void)
 		cmocka_unit_test(t_many_errors),
 		cmocka_unit_test(t_addr_helpers),
 		cmocka_unit_test(t_fields),
+		cmocka_unit_test(t_save_doubles_exact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
