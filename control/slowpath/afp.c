@@ -85,9 +85,11 @@ refragment(struct ew_sp *sp, unsigned int ifx, const uint8_t *f, uint32_t len)
 	}
 }
 
-/* Is F (LEN bytes) an untagged IPv4 datagram, whole, that needs splitting
- * (longer than the port's MTU, DF clear)? Anything else was whole in the
- * ring too, and the worker had it. */
+/* Is F (LEN bytes, maybe only the start of the frame) an untagged IPv4
+ * datagram that needs splitting (longer than the port's MTU, DF clear)?
+ * Anything else was whole in the ring too (the worker had it), or cannot
+ * be split (a host's TSO super-packet, DF set): the worker counted the
+ * ring's copy. */
 static bool
 needs_split(const uint8_t *f, uint32_t len, uint16_t mtu)
 {
@@ -97,9 +99,33 @@ needs_split(const uint8_t *f, uint32_t len, uint16_t mtu)
 	if (len < RTE_ETHER_HDR_LEN + sizeof(*ip) ||
 			eth->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4))
 		return false;
-	return ew_ipv4_check(ip, len - RTE_ETHER_HDR_LEN) < 0 &&
-			rte_be_to_cpu_16(ip->total_length) > mtu &&
+	return rte_be_to_cpu_16(ip->total_length) > mtu &&
 			!(ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG));
+}
+
+/* The next datagram queued on socket FD of a port of MTU into BUF
+ * (SIZE bytes): its length when it needs splitting, 0 when it was
+ * discarded, -1 when none is queued. Only the headers of one that does
+ * not need splitting are copied. */
+static ssize_t
+next_datagram(int fd, uint8_t *buf, size_t size, uint16_t mtu)
+{
+	uint8_t hdr[RTE_ETHER_HDR_LEN + sizeof(struct rte_ipv4_hdr)];
+	ssize_t len;
+
+	len = recv(fd, hdr, sizeof(hdr), MSG_DONTWAIT | MSG_PEEK);
+	if (len < 0)
+		return -1;
+	if (!needs_split(hdr, (uint32_t)len, mtu)) {
+		recv(fd, hdr, sizeof(hdr), MSG_DONTWAIT);	/* the rest is dropped */
+		return 0;
+	}
+	len = recv(fd, buf, size, MSG_DONTWAIT | MSG_TRUNC);
+	if (len < 0 || (size_t)len > size ||
+			ew_ipv4_check((const struct rte_ipv4_hdr *)(buf + RTE_ETHER_HDR_LEN),
+				(uint32_t)len - RTE_ETHER_HDR_LEN) >= 0)
+		return 0;
+	return len;
 }
 
 unsigned int
@@ -112,17 +138,12 @@ ew_sp_afp_poll(struct ew_sp *sp, unsigned int budget)
 	for (ifx = 0; ifx < sp->dp->n_ports && ifx < sp->t->n_ports; ifx++) {
 		for (q = 0; q < sp->dp->afp_n[ifx]; q++) {
 			while (got < budget) {
-				len = recv(sp->dp->afp_fd[ifx][q], buf, sizeof(buf),
-						MSG_DONTWAIT | MSG_TRUNC);
+				len = next_datagram(sp->dp->afp_fd[ifx][q], buf,
+						sizeof(buf), sp->t->ports[ifx].mtu);
 				if (len < 0)
 					break;
 				got++;
-				/* else a copy of what the ring had whole, or
-				 * what cannot be split (DF): the worker
-				 * counted the ring's copy */
-				if ((size_t)len <= sizeof(buf) &&
-						needs_split(buf, (uint32_t)len,
-							sp->t->ports[ifx].mtu))
+				if (len > 0)
 					refragment(sp, ifx, buf, (uint32_t)len);
 			}
 		}
