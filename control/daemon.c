@@ -237,6 +237,7 @@ on_poll(evutil_socket_t fd, short what, void *arg)
 	struct loop_ctx *lc = arg;
 
 	ew_sp_poll(lc->d->sp, 1024);
+	ew_sp_afp_poll(lc->d->sp, 64);
 }
 
 static void
@@ -459,6 +460,9 @@ open_ports(struct ew_daemon *d, const char *prog, const struct ew_config *cfg)
 		d->dp.port_mtu[i] = ic->mtu;
 		d->dp.afp_n[i] = ew_port_afp_sockets(ic->device, d->dp.afp_fd[i],
 				EW_MAX_WORKERS);
+		ew_port_afp_copy_big(d->dp.afp_fd[i], d->dp.afp_n[i]);
+		d->dp.afp_snap[i] = d->dp.afp_n[i] > 0 ?
+				ew_port_afp_snap(ic->device, d->mp) : 0;
 		d->n_ports_open++;
 	}
 	return 0;

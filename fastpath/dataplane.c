@@ -113,6 +113,13 @@ ew_dp_init(struct ew_dp *dp, unsigned int n_workers, unsigned int n_ports,
 			snprintf(err, errlen, "cannot create ring %s", name);
 			return -1;
 		}
+		snprintf(name, sizeof(name), "ew_ctlrx%u", i);
+		dp->ctl_rx[i] = rte_ring_create(name, EW_RING_SIZE, SOCKET_ID_ANY,
+				RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (dp->ctl_rx[i] == NULL) {
+			snprintf(err, errlen, "cannot create ring %s", name);
+			return -1;
+		}
 	}
 	dp->probe_tx = rte_zmalloc("ew_probe_tx", sizeof(*dp->probe_tx) *
 			EW_MAX_TUNNELS * EW_PROBE_TX_DEPTH, RTE_CACHE_LINE_SIZE);
@@ -147,8 +154,10 @@ ew_dp_fini(struct ew_dp *dp)
 
 	for (i = 0; i < EW_MAX_WORKERS; i++)
 		ring_free_all(dp->punt[i]);
-	for (i = 0; i < EW_MAX_IFACES; i++)
+	for (i = 0; i < EW_MAX_IFACES; i++) {
 		ring_free_all(dp->ctl_tx[i]);
+		ring_free_all(dp->ctl_rx[i]);
+	}
 	if (dp->neigh != NULL)
 		rte_hash_free(dp->neigh);
 	rte_free(dp->probe_tx);

@@ -108,6 +108,9 @@ struct ew_dp {
 	unsigned int worker_lcore[EW_MAX_WORKERS];
 	struct rte_ring *punt[EW_MAX_WORKERS];	/* worker i -> control */
 	struct rte_ring *ctl_tx[EW_MAX_IFACES];	/* control -> worker 0, by ifx */
+	/* control -> worker 0, handled as if received on ifx (the fragments
+	 * of a datagram the kernel reassembled for an af_packet ring) */
+	struct rte_ring *ctl_rx[EW_MAX_IFACES];
 
 	unsigned int n_ports;
 	uint16_t port_id[EW_MAX_IFACES];
@@ -117,6 +120,9 @@ struct ew_dp {
 	int afp_fd[EW_MAX_IFACES][EW_MAX_WORKERS];
 	unsigned int afp_n[EW_MAX_IFACES];
 	uint64_t afp_drops[EW_MAX_IFACES];
+	/* the most of a frame its ring holds (0: not af_packet): a frame of
+	 * that length whose IP is longer was cut short by the kernel */
+	uint16_t afp_snap[EW_MAX_IFACES];
 
 	struct ew_clock clock;		/* TSC -> NTP, fixed at start-up */
 

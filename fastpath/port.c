@@ -33,6 +33,8 @@
  * mbuf, and finds frame i at i * framesz (so a block must hold a whole
  * number of frames). */
 #define EW_AFP_FRAMESZ_DEFAULT	2048
+#define EW_AFP_MAC_OFF	(TPACKET_ALIGN(TPACKET2_HDRLEN + 16) - RTE_ETHER_HDR_LEN)
+#define EW_AFP_RCVBUF	(4 << 20)
 
 static int
 find_port(const char *name, uint16_t *port_id)
@@ -307,6 +309,40 @@ ew_port_close(uint16_t port_id)
 	rte_eth_dev_close(port_id);
 	if (strncmp(name, "net_", 4) == 0)
 		rte_dev_remove(info.device);
+}
+
+uint16_t
+ew_port_afp_snap(const char *device, struct rte_mempool *mp)
+{
+	const char *fs = strstr(device, "framesz=");
+	unsigned long f;
+
+	if (strncmp(device, "net_af_packet", 13) != 0)
+		return 0;
+	f = fs != NULL ? strtoul(fs + 8, NULL, 10) : afp_framesz(mp);
+	if (f == 0)
+		f = EW_AFP_FRAMESZ_DEFAULT;
+	/* the kernel puts the Ethernet header this far into a frame */
+	if (f <= EW_AFP_MAC_OFF || f - EW_AFP_MAC_OFF > UINT16_MAX)
+		return 0;
+	return (uint16_t)(f - EW_AFP_MAC_OFF);
+}
+
+void
+ew_port_afp_copy_big(const int *fds, unsigned int n)
+{
+	int one = 1, rcvbuf = EW_AFP_RCVBUF;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		setsockopt(fds[i], SOL_PACKET, PACKET_COPY_THRESH, &one,
+				sizeof(one));
+		/* room for some big datagrams between two reads (1 ms) */
+		if (setsockopt(fds[i], SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+				sizeof(rcvbuf)) != 0)
+			setsockopt(fds[i], SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+					sizeof(rcvbuf));
+	}
 }
 
 unsigned int

@@ -53,4 +53,17 @@ void ew_port_close(uint16_t port_id);
 unsigned int ew_port_afp_sockets(const char *device, int *fds, unsigned int max);
 uint64_t ew_port_afp_drops(const int *fds, unsigned int n);
 
+/*
+ * The PMD joins its sockets to a PACKET_FANOUT group with
+ * PACKET_FANOUT_FLAG_DEFRAG (not configurable in DPDK 22.11): the kernel
+ * reassembles IP fragments before they reach the ring, and a datagram
+ * longer than a ring frame arrives cut short. ew_port_afp_snap() is the
+ * most of a frame DEVICE's ring frames hold (0 for other devices);
+ * ew_port_afp_copy_big() has the kernel also queue the whole of such a
+ * datagram on the socket (PACKET_COPY_THRESH) for the control thread to
+ * read. At port open only.
+ */
+uint16_t ew_port_afp_snap(const char *device, struct rte_mempool *mp);
+void ew_port_afp_copy_big(const int *fds, unsigned int n);
+
 #endif /* EW_PORT_H */

@@ -274,6 +274,11 @@ ip_parse(struct ew_worker *w, struct rte_mbuf *m, unsigned int ifx)
 	/* one segment (process_one): data_len is the whole frame */
 	r = ew_ipv4_check(ip, len);
 	if (unlikely(r >= 0)) {
+		/* the af_packet ring's copy of a reassembled datagram: the
+		 * control thread forwards the socket's whole copy */
+		if (r == EW_DROP_IP_LENGTH && w->dp->afp_snap[ifx] != 0 &&
+				len + RTE_ETHER_HDR_LEN == w->dp->afp_snap[ifx])
+			r = EW_DROP_AFP_CUT;
 		drop(w, m, ifx, (enum ew_drop)r);
 		return NULL;
 	}
@@ -659,7 +664,8 @@ tx_log(const struct ew_dp *dp, const struct ew_meta *mt, uint64_t tsc)
 	__atomic_store_n(&e->tag, 1ull << 32 | mt->nh, __ATOMIC_RELEASE);
 }
 
-/* Packets the control thread built, sent from worker 0's queues. */
+/* Packets the control thread built, sent from worker 0's queues, and
+ * those it hands over as if received on a port. */
 void
 ew_worker_drain_ctl(struct ew_worker *w, const struct ew_tables *t)
 {
@@ -683,5 +689,9 @@ ew_worker_drain_ctl(struct ew_worker *w, const struct ew_tables *t)
 			}
 			tx(w, t, ifx, pk[i]);
 		}
+		n = rte_ring_sc_dequeue_burst(w->dp->ctl_rx[ifx], (void **)pk,
+				EW_BURST, NULL);
+		if (n != 0)
+			ew_worker_rx(w, t, ifx, pk, (uint16_t)n);
 	}
 }

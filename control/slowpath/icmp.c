@@ -12,6 +12,11 @@
 #include "control/slowpath/sp_internal.h"
 #include "fastpath/pkt.h"
 
+/* An ICMP error is at most this long: it quotes as much of the offending
+ * packet as fits (RFC 1812 4.3.2.3), as Linux does. Every MTU is at least
+ * this, so the error always fits the way back. */
+#define EW_ICMP_ERR_MAX 576
+
 /* The errors' token bucket: EW_ICMP_RATE a second, bursts as many. */
 static bool
 icmp_allowed(struct ew_sp *sp)
@@ -141,14 +146,16 @@ ew_sp_icmp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
 	ew_sp_out_ip(sp, m, ifx, tun);
 }
 
-/* Data at the offending IPv4 header. Send ICMP TYPE/CODE to its source. */
+/* Data at the offending IPv4 header. Send ICMP TYPE/CODE to its source,
+ * quoting as much of it as fits in EW_ICMP_ERR_MAX bytes. */
 void
 ew_sp_icmp_error(struct ew_sp *sp, struct rte_mbuf *orig, unsigned int ifx,
 		uint16_t tun, uint8_t type, uint8_t code, uint16_t mtu)
 {
 	const struct rte_ipv4_hdr *oip = rte_pktmbuf_mtod(orig, struct rte_ipv4_hdr *);
 	uint32_t ohl = (oip->version_ihl & 0xf) * 4u;
-	uint32_t quote = RTE_MIN(rte_pktmbuf_data_len(orig), ohl + 8);
+	uint32_t quote = RTE_MIN(rte_pktmbuf_data_len(orig), EW_ICMP_ERR_MAX -
+			sizeof(struct rte_ipv4_hdr) - sizeof(struct rte_icmp_hdr));
 	struct rte_ipv4_hdr *ip;
 	struct rte_icmp_hdr *ic;
 	struct rte_mbuf *m;

@@ -44,6 +44,11 @@ void ew_sp_tables_changed(struct ew_sp *sp, const struct ew_tables *t);
 
 /* Handle up to BUDGET punted packets; returns how many were handled. */
 unsigned int ew_sp_poll(struct ew_sp *sp, unsigned int budget);
+/* Datagrams the kernel reassembled for an af_packet port, longer than its
+ * ring frames: read whole from the PMD's sockets (up to BUDGET), split
+ * again to the port's MTU and handed to worker 0 as if received
+ * (control/slowpath/afp.c). Returns how many were read. */
+unsigned int ew_sp_afp_poll(struct ew_sp *sp, unsigned int budget);
 
 /* Periodic work: retries, refresh, ageing. NOW_MS is a monotonic clock. */
 void ew_sp_tick(struct ew_sp *sp, uint64_t now_ms);

@@ -14,6 +14,8 @@
  *   icmp.c      echo answers, ICMP errors (rate limited), the ICMP probe
  *   stamp.c     STAMP (RFC 8762): reflector and the probe's sender side
  *   frag.c      fragmentation of DF-clear packets
+ *   afp.c       datagrams the kernel reassembled for an af_packet ring,
+ *               read whole from the PMD's sockets and split again
  * All of it runs on the control thread only: no locks.
  */
 

@@ -1296,6 +1296,32 @@ t_two_wans_one_remote(void **state)
 	assert_nothing_out(&C);
 }
 
+/* af_packet (issue 12, item 7): a frame exactly as long as the port's ring
+ * frames hold, whose IP says more, is the ring's cut copy of a datagram
+ * the kernel reassembled (its whole copy goes through the control
+ * thread): counted as afp_cut. Any other short frame stays ip_length. */
+static void
+t_afp_cut(void **state)
+{
+	struct rte_mbuf *m;
+	struct rte_ipv4_hdr *ip;
+	unsigned int i;
+
+	for (i = 0; i < 2; i++) {
+		m = frame(0x0a02000a, IPPROTO_ICMP, 1, 2, 1400, 64, false, &mac_a[0]);
+		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+		ip->total_length = rte_cpu_to_be_16(3000);
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		A.dp.afp_snap[0] = (uint16_t)(rte_pktmbuf_data_len(m) + i);
+		rx1(&A, 0, m);
+		assert_nothing_out(&A);
+	}
+	A.dp.afp_snap[0] = 0;
+	assert_int_equal(A.st->drop[EW_DROP_AFP_CUT], 1);
+	assert_int_equal(A.st->drop[EW_DROP_IP_LENGTH], 1);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1324,6 +1350,7 @@ main(int argc, char **argv)
 				teardown_jumbo),
 		cmocka_unit_test_setup_teardown(t_chained_oversize, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_two_wans_one_remote, setup_c, teardown_c),
+		cmocka_unit_test_setup_teardown(t_afp_cut, setup, teardown),
 	};
 	char cmd[128];
 	int rc;
