@@ -781,6 +781,58 @@ t_lan_route(void **state)
 	rte_pktmbuf_free(m);
 }
 
+/* The outer UDP source port of a UDP frame to 10.2.0.10 (gold, VXLAN)
+ * with fragment field FRAG (host order), sent from port SPORT. */
+static uint16_t
+vxlan_sport(uint16_t frag, uint16_t sport)
+{
+	struct rte_mbuf *m = frame(0x0a02000a, IPPROTO_UDP, sport, 5555, 64, 64,
+			false, &mac_a[0]);
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+	const struct rte_udp_hdr *udp;
+	uint16_t port;
+
+	ip->fragment_offset = rte_cpu_to_be_16(frag);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	rx1(&A, 0, m);
+	m = take_tx(&A, 1);
+	udp = rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *, 14 + 20);
+	port = rte_be_to_cpu_16(udp->src_port);
+	rte_pktmbuf_free(m);
+	return port;
+}
+
+/* All fragments of a datagram (the first has the ports, the others do not)
+ * hash alike: one tunnel, one outer source port, so underlay ECMP keeps
+ * them in order. Whole datagrams still hash their ports. */
+static void
+t_frag_hash(void **state)
+{
+	uint16_t first = vxlan_sport(RTE_IPV4_HDR_MF_FLAG, 40001);
+	uint8_t b[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, IPPROTO_UDP, 0, 0,
+			10, 1, 0, 10, 10, 2, 0, 10, 0x9c, 0x41, 0x15, 0xb3 };
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)b;
+	uint32_t h0, h1;
+
+	assert_int_equal(vxlan_sport(RTE_IPV4_HDR_MF_FLAG | 185, 40001), first);
+	assert_int_equal(vxlan_sport(370, 40001), first);
+	/* the first fragment's bytes at the L4 offset are not ports */
+	assert_int_equal(vxlan_sport(RTE_IPV4_HDR_MF_FLAG, 40002), first);
+	assert_int_not_equal(vxlan_sport(0, 40001), vxlan_sport(0, 40002));
+	assert_int_not_equal(vxlan_sport(RTE_IPV4_HDR_DF_FLAG, 40001),
+			vxlan_sport(RTE_IPV4_HDR_DF_FLAG, 40002));
+
+	h0 = ew_flow_hash(ip, sizeof(b));
+	ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG);
+	h1 = ew_flow_hash(ip, sizeof(b));
+	assert_int_not_equal(h0, h1);
+	ip->fragment_offset = rte_cpu_to_be_16(100);
+	assert_int_equal(ew_flow_hash(ip, sizeof(b)), h1);
+	b[20] = 0x11;	/* other "ports": no matter in a fragment */
+	assert_int_equal(ew_flow_hash(ip, sizeof(b)), h1);
+}
+
 static void
 t_mss_clamp(void **state)
 {
@@ -1317,6 +1369,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(t_vlan, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_lan_route, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_mss_clamp, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_frag_hash, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_mss_clamp_decap, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_jumbo, setup_jumbo, teardown_jumbo),
