@@ -475,10 +475,11 @@ lan_flush(struct ew_worker *w, const struct ew_tables *t)
 }
 
 /* A decapsulated inner IPv4 packet (data at inner IP) from tunnel TUN (its
- * index in t->tun). Punts name the tunnel by its stable slot. */
+ * index in t->tun); BCAST: its frame went to the broadcast MAC. Punts name
+ * the tunnel by its stable slot. */
 static inline void
 inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
-		unsigned int ifx, unsigned int tun)
+		unsigned int ifx, unsigned int tun, bool bcast)
 {
 	uint16_t tun_slot = t->tun[tun].slot;
 	struct rte_ipv4_hdr *ip;
@@ -496,6 +497,12 @@ inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	}
 	if (unlikely(ew_ip_bad_dst(dst))) {
 		drop(w, m, ifx, EW_DROP_IP_DST);
+		return;
+	}
+	/* a link broadcast with a unicast destination: neither routed nor
+	 * answered (RFC 1812 5.3.4, 4.3.2.7), as the kernel does */
+	if (unlikely(bcast)) {
+		drop(w, m, ifx, EW_DROP_INNER_L2_BCAST);
 		return;
 	}
 	if (unlikely(ip->time_to_live <= 1)) {
@@ -542,7 +549,9 @@ wan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		w->st->tunnel[t->tun[tun].slot].rx_bytes += len;
 	}
 	if (likely(r == EW_DECAP_IPV4))
-		inner_ipv4(w, t, m, ifx, (unsigned int)tun);
+		inner_ipv4(w, t, m, ifx, (unsigned int)tun, false);
+	else if (r == EW_DECAP_IPV4_BCAST)
+		inner_ipv4(w, t, m, ifx, (unsigned int)tun, true);
 	else if (r == EW_DECAP_ARP)
 		punt(w, m, EW_PUNT_OV_ARP, ifx, t->tun[tun].slot, 0, 0);
 	else
