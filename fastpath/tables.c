@@ -261,6 +261,52 @@ build_overlays(struct ew_tables *t, const struct ew_config *cfg,
 	return 0;
 }
 
+/*
+ * Longest match across the LAN and overlay tables: every overlay's FIB
+ * prefixes in one set (t->ov_any), and each LAN route with an overlay
+ * prefix longer than it and inside it marked (ov_inside). Only a LAN match
+ * so marked costs the worker a lookup in the set, and only when the set
+ * has a longer match does the class's overlay get a say.
+ */
+static int
+build_ov_any(struct ew_tables *t)
+{
+	unsigned int o, i, g, n = 0;
+	uint32_t *addr, *val, v;
+	uint8_t *len;
+	int rc = -1;
+
+	for (o = 0; o < t->n_overlays; o++)
+		n += t->ov[o].fib.n;
+	addr = calloc(n + 1, sizeof(*addr));
+	val = calloc(n + 1, sizeof(*val));
+	len = calloc(n + 1, sizeof(*len));
+	if (addr == NULL || val == NULL || len == NULL)
+		goto out;
+	n = 0;
+	for (o = 0; o < t->n_overlays; o++)
+		for (i = 0; i < t->ov[o].fib.n; i++) {
+			const struct ew_lpm_ent *e = &t->ov[o].fib.e[i];
+
+			addr[n] = e->addr;
+			len[n++] = (uint8_t)__builtin_popcount(e->mask);
+		}
+	rc = ew_lpm_build_union(&t->ov_any, addr, len, val, n);
+	for (i = 0; rc == 0 && i < n; i++)
+		for (g = 0; g < t->lan.n_grp; g++) {
+			const struct ew_lpm_grp *lg = &t->lan.g[g];
+
+			if (lg->plen < len[i] && ew_lpm_exact(&t->lan,
+					addr[i] & lg->mask, lg->plen, &v) == 0)
+				t->lan_nh[v].ov_inside = 1;
+		}
+out:
+	free(addr);
+	free(val);
+	free(len);
+	return rc;
+}
+
 static void
 near_add(struct ew_tables *t, uint32_t addr, uint8_t len)
 {
@@ -433,6 +479,7 @@ ew_tables_rebuild(struct ew_config *cfg, const struct ew_tables *prev,
 	}
 	if (t->clf == NULL || build_lan(t, cfg) != 0 ||
 			build_overlays(t, cfg, tslots, rt) != 0 ||
+			build_ov_any(t) != 0 ||
 			build_local(t, cfg) != 0 ||
 			build_classes(t, cfg) != 0 || build_tunkeys(t) != 0 ||
 			assign_slots(t, cslots, rt) != 0) {
@@ -454,6 +501,7 @@ ew_tables_free(struct ew_tables *t)
 	if (t == NULL)
 		return;
 	ew_lpm_free(&t->lan);
+	ew_lpm_free(&t->ov_any);
 	ew_lpm_free(&t->local);
 	free(t->lan_nh);
 	if (t->ov != NULL)

@@ -344,10 +344,11 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		unsigned int ifx)
 {
 	struct rte_ipv4_hdr *ip;
-	uint32_t src, dst, v, ihl, len;
+	uint32_t src, dst, v, u, ihl, len, lan = 0;
 	uint16_t sport = 0, dport = 0;
 	unsigned int n;
 	bool near;
+	int l;
 
 	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
 	ip = ip_parse(w, m, ifx);
@@ -376,9 +377,16 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		drop_icmp(w, m, ifx, EW_DROP_TTL, EW_TUN_NONE, 11, 0, 0);
 		return;
 	}
-	if (near && ew_lpm_lookup(&t->lan, dst, &v) == 0) {
-		lan_out(w, t, m, ip, ifx, v, dst, EW_TUN_NONE);
-		return;
+	/* longest match across the tables (RFC 1812 5.2.4.3): a LAN route
+	 * wins unless an overlay has a longer one; when one may, the class's
+	 * overlay decides in stage 2 (ties go to the LAN) */
+	if (near && (l = ew_lpm_match(&t->lan, dst, &v)) >= 0) {
+		if (likely(!t->lan_nh[v].ov_inside) ||
+				ew_lpm_match(&t->ov_any, dst, &u) <= l) {
+			lan_out(w, t, m, ip, ifx, v, dst, EW_TUN_NONE);
+			return;
+		}
+		lan = v << 6 | (uint32_t)(l + 1);
 	}
 	ihl = (ip->version_ihl & 0xf) * 4u;
 	len = rte_pktmbuf_data_len(m);
@@ -394,15 +402,18 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	n = w->n_pend++;
 	w->pend[n] = m;
 	w->pend_ifx[n] = (uint8_t)ifx;
+	w->pend_lan[n] = lan;
 	ew_acl_key_set(&w->keys[n], ifx, ip->next_proto_id, ip->src_addr,
 			ip->dst_addr, sport, dport, ip->type_of_service >> 2);
 	w->keyp[n] = &w->keys[n];
 }
 
-/* LAN, stage 2: class CL's overlay, MTU, MSS, TTL, encapsulation. */
+/* LAN, stage 2: class CL's overlay, MTU, MSS, TTL, encapsulation. LAN:
+ * a LAN route that matched too (pend_lan), which wins unless the
+ * overlay's prefix is longer. */
 static inline void
 lan_overlay(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
-		unsigned int ifx, const struct ew_class *cl)
+		unsigned int ifx, const struct ew_class *cl, uint32_t lan)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	uint32_t len = rte_pktmbuf_data_len(m), hash;
@@ -410,10 +421,16 @@ lan_overlay(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	const struct ew_overlay *ov;
 	struct rte_ether_addr nh_mac, peer_mac;
 	uint64_t l2a, l2b;
-	int tun;
+	int tun, plen = -1;
 
 	hash = ew_flow_hash(ip, len);
-	tun = ew_route_class(t, cl, rte_be_to_cpu_32(ip->dst_addr), hash);
+	tun = ew_route_class_len(t, cl, rte_be_to_cpu_32(ip->dst_addr), hash,
+			&plen);
+	if (unlikely(lan != 0) && (tun < 0 || plen < (int)(lan & 63))) {
+		lan_out(w, t, m, ip, ifx, lan >> 6,
+				rte_be_to_cpu_32(ip->dst_addr), EW_TUN_NONE);
+		return;
+	}
 	if (unlikely(tun < 0)) {
 		w->st->cls[cl->slot].drops++;
 		drop_icmp(w, m, ifx, EW_DROP_NO_ROUTE, EW_TUN_NONE, 3, 0, 0);
@@ -471,7 +488,7 @@ lan_flush(struct ew_worker *w, const struct ew_tables *t)
 	w->n_pend = 0;
 	for (i = 0; i < n; i++)
 		lan_overlay(w, t, w->pend[i], w->pend_ifx[i],
-				&t->classes[w->pend_cls[i]]);
+				&t->classes[w->pend_cls[i]], w->pend_lan[i]);
 }
 
 /* A decapsulated inner IPv4 packet (data at inner IP) from tunnel TUN (its

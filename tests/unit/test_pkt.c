@@ -669,6 +669,41 @@ t_decap_validation(void **state)
 }
 
 static void
+to_inner_a_bcast(uint8_t *h)
+{
+	to_inner_a(h);
+	memset(h + 50, 0xff, 6);	/* inner destination MAC: broadcast */
+}
+
+static void
+to_inner_a_bcast_ttl1(uint8_t *h)
+{
+	struct rte_ipv4_hdr *iip = (struct rte_ipv4_hdr *)(h + 64);
+
+	to_inner_a_bcast(h);
+	iip->time_to_live = 1;
+	iip->hdr_checksum = 0;
+	iip->hdr_checksum = rte_ipv4_cksum(iip);
+}
+
+/* An inner frame to the broadcast MAC with a unicast destination is not
+ * routed, and not answered with time exceeded (RFC 1812 5.3.4, 4.3.2.7). */
+static void
+t_inner_bcast(void **state)
+{
+	uint64_t before = A.st->drop[EW_DROP_INNER_L2_BCAST];
+
+	ew_neigh_set(A.dp.neigh, 0, 0x0a01000a, &mac_host_a);
+	rx1(&A, 1, from_b(to_inner_a_bcast));
+	rx1(&A, 1, from_b(to_inner_a_bcast_ttl1));
+	assert_nothing_out(&A);
+	assert_int_equal(A.st->drop[EW_DROP_INNER_L2_BCAST], before + 2);
+	rx1(&A, 1, from_b(to_inner_a));		/* the unicast control */
+	rte_pktmbuf_free(take_tx(&A, 0));
+	ew_neigh_del(A.dp.neigh, 0, 0x0a01000a);
+}
+
+static void
 t_punts(void **state)
 {
 	struct rte_mbuf *m;
@@ -1220,6 +1255,58 @@ teardown_c(void **state)
 	return 0;
 }
 
+/* Longest match across the LAN and overlay tables: a LAN aggregate
+ * 10.0.0.0/8 and a LAN 10.3.5.0/24 beside overlay routes 10.2.0.0/16 and
+ * 10.3.0.0/16; 10.9.0.0/16 in both (a tie: the LAN's). */
+static const char cfg_l[] =
+	"node: { name: l }\n"
+	"interfaces:\n"
+	"  - { name: lan0, role: lan, device: net_null0, address: 10.1.0.1/24,\n"
+	"      routes: [{ prefix: 10.0.0.0/8, via: 10.1.0.254 }, { prefix: 10.3.5.0/24, via: 10.1.0.254 },\n"
+	"               { prefix: 10.9.0.0/16, via: 10.1.0.254 }] }\n"
+	"  - { name: inet, role: wan, device: net_null1, address: 198.51.100.1/24, gateway: 198.51.100.254 }\n"
+	"overlays:\n"
+	"  - name: gold\n    id: 100\n    encap: vxlan\n    address: 169.254.100.1/24\n"
+	"    tunnels: [{ name: to-b, wan: inet, remote: 198.51.100.2, peer: 169.254.100.2 }]\n"
+	"    routes: [{ prefix: 10.2.0.0/16, via: to-b }, { prefix: 10.3.0.0/16, via: to-b },\n"
+	"             { prefix: 10.9.0.0/16, via: to-b }]\n";
+
+/* Where a LAN packet to DST leaves site L: its interface index. */
+static unsigned int
+lpm_out(struct site *s, uint32_t dst)
+{
+	unsigned int i, out = ~0u;
+
+	rx1(s, 0, frame(dst, IPPROTO_UDP, 1, 2, 10, 64, true, &mac_a[0]));
+	for (i = 0; i < s->t->n_ports; i++)
+		if (s->w.tx[i].n == 1)
+			out = i;
+	rte_pktmbuf_free(take_tx(s, out));
+	assert_nothing_out(s);
+	return out;
+}
+
+static void
+t_lpm_across(void **state)
+{
+	struct site L;
+
+	site_init(&L, cfg_l, mac_a);
+	ew_neigh_set(L.dp.neigh, 1, 0xc6336402, &mac_b[1]);
+	ew_neigh_set(L.dp.neigh, EW_SCOPE_OV | 100, 0xa9fe6402, &mac_b[1]);
+	ew_neigh_set(L.dp.neigh, 0, 0x0a0100fe, &mac_lanrtr);
+	assert_int_equal(lpm_out(&L, 0x0a02000a), 1);	/* /16 overlay > /8 LAN */
+	assert_int_equal(lpm_out(&L, 0x0a03060a), 1);	/* /16 overlay > /8 LAN */
+	assert_int_equal(lpm_out(&L, 0x0a03050a), 0);	/* /24 LAN > /16 overlay */
+	assert_int_equal(lpm_out(&L, 0x0a04000a), 0);	/* only the LAN's /8 */
+	assert_int_equal(lpm_out(&L, 0x0a09000a), 0);	/* /16 both: the LAN */
+	assert_int_equal(lpm_out(&L, 0x0a0100fe), 0);	/* connected */
+	assert_true(L.t->lan_nh[1].ov_inside);		/* 10.0.0.0/8 */
+	assert_false(L.t->lan_nh[2].ov_inside);		/* 10.3.5.0/24 */
+	assert_false(L.t->lan_nh[3].ov_inside);		/* 10.9.0.0/16 */
+	site_fini(&L);
+}
+
 /* A tunnel packet from the hub (192.0.2.10) as it arrives at site C on
  * WAN IFX: ENCAP with ID, carrying 10.2.0.10 -> 10.1.0.10 (UDP). */
 static struct rte_mbuf *
@@ -1370,6 +1457,8 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(t_lan_route, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_mss_clamp, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_frag_hash, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_inner_bcast, setup, teardown),
+		cmocka_unit_test(t_lpm_across),
 		cmocka_unit_test_setup_teardown(t_mss_clamp_decap, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_jumbo, setup_jumbo, teardown_jumbo),
