@@ -288,7 +288,7 @@ ew_tunnel_other_wan(const struct ew_tables *t, unsigned int ifx,
  * -1 when no overlay of the class routes DST. *PLEN: the length of the
  * chosen overlay's matching prefix.
  */
-static inline int
+static __rte_always_inline int
 ew_route_class_len(const struct ew_tables *t, const struct ew_class *cl,
 		uint32_t dst, uint32_t hash, int *plen)
 {

@@ -408,6 +408,24 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	w->keyp[n] = &w->keys[n];
 }
 
+/* Stage 2 for a packet a LAN route matched too (LAN: pend_lan): the
+ * tunnel of its class's overlay when that overlay's prefix is longer;
+ * else it leaves by the LAN route (-2). Out of line: stage 2 stays small. */
+static __rte_noinline int
+lan_or_overlay(struct ew_worker *w, const struct ew_tables *t,
+		struct rte_mbuf *m, unsigned int ifx, const struct ew_class *cl,
+		uint32_t hash, uint32_t lan)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	uint32_t dst = rte_be_to_cpu_32(ip->dst_addr);
+	int plen = -1, tun = ew_route_class_len(t, cl, dst, hash, &plen);
+
+	if (tun >= 0 && plen >= (int)(lan & 63))
+		return tun;
+	lan_out(w, t, m, ip, ifx, lan >> 6, dst, EW_TUN_NONE);
+	return -2;
+}
+
 /* LAN, stage 2: class CL's overlay, MTU, MSS, TTL, encapsulation. LAN:
  * a LAN route that matched too (pend_lan), which wins unless the
  * overlay's prefix is longer. */
@@ -421,16 +439,13 @@ lan_overlay(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	const struct ew_overlay *ov;
 	struct rte_ether_addr nh_mac, peer_mac;
 	uint64_t l2a, l2b;
-	int tun, plen = -1;
+	int tun;
 
 	hash = ew_flow_hash(ip, len);
-	tun = ew_route_class_len(t, cl, rte_be_to_cpu_32(ip->dst_addr), hash,
-			&plen);
-	if (unlikely(lan != 0) && (tun < 0 || plen < (int)(lan & 63))) {
-		lan_out(w, t, m, ip, ifx, lan >> 6,
-				rte_be_to_cpu_32(ip->dst_addr), EW_TUN_NONE);
+	if (likely(lan == 0))
+		tun = ew_route_class(t, cl, rte_be_to_cpu_32(ip->dst_addr), hash);
+	else if ((tun = lan_or_overlay(w, t, m, ifx, cl, hash, lan)) == -2)
 		return;
-	}
 	if (unlikely(tun < 0)) {
 		w->st->cls[cl->slot].drops++;
 		drop_icmp(w, m, ifx, EW_DROP_NO_ROUTE, EW_TUN_NONE, 3, 0, 0);
@@ -565,10 +580,9 @@ wan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		w->st->tunnel[t->tun[tun].slot].rx_packets++;
 		w->st->tunnel[t->tun[tun].slot].rx_bytes += len;
 	}
-	if (likely(r == EW_DECAP_IPV4))
-		inner_ipv4(w, t, m, ifx, (unsigned int)tun, false);
-	else if (r == EW_DECAP_IPV4_BCAST)
-		inner_ipv4(w, t, m, ifx, (unsigned int)tun, true);
+	if (likely(r == EW_DECAP_IPV4 || r == EW_DECAP_IPV4_BCAST))
+		inner_ipv4(w, t, m, ifx, (unsigned int)tun,
+				r == EW_DECAP_IPV4_BCAST);
 	else if (r == EW_DECAP_ARP)
 		punt(w, m, EW_PUNT_OV_ARP, ifx, t->tun[tun].slot, 0, 0);
 	else

@@ -1257,7 +1257,8 @@ teardown_c(void **state)
 
 /* Longest match across the LAN and overlay tables: a LAN aggregate
  * 10.0.0.0/8 and a LAN 10.3.5.0/24 beside overlay routes 10.2.0.0/16 and
- * 10.3.0.0/16; 10.9.0.0/16 in both (a tie: the LAN's). */
+ * 10.3.0.0/16; 10.9.0.0/16 in both (a tie: the LAN's); 10.4.0.0/16 in an
+ * overlay the class does not use (the LAN's /8 then). */
 static const char cfg_l[] =
 	"node: { name: l }\n"
 	"interfaces:\n"
@@ -1269,7 +1270,11 @@ static const char cfg_l[] =
 	"  - name: gold\n    id: 100\n    encap: vxlan\n    address: 169.254.100.1/24\n"
 	"    tunnels: [{ name: to-b, wan: inet, remote: 198.51.100.2, peer: 169.254.100.2 }]\n"
 	"    routes: [{ prefix: 10.2.0.0/16, via: to-b }, { prefix: 10.3.0.0/16, via: to-b },\n"
-	"             { prefix: 10.9.0.0/16, via: to-b }]\n";
+	"             { prefix: 10.9.0.0/16, via: to-b }]\n"
+	"  - name: silver\n    id: 200\n    encap: gre\n    address: 169.254.200.1/24\n"
+	"    tunnels: [{ name: to-c, wan: inet, remote: 198.51.100.3, peer: 169.254.200.3 }]\n"
+	"    routes: [{ prefix: 10.4.0.0/16, via: to-c }]\n"
+	"classes: [{ name: default, overlays: [gold] }]\n";
 
 /* Where a LAN packet to DST leaves site L: its interface index. */
 static unsigned int
@@ -1298,7 +1303,8 @@ t_lpm_across(void **state)
 	assert_int_equal(lpm_out(&L, 0x0a02000a), 1);	/* /16 overlay > /8 LAN */
 	assert_int_equal(lpm_out(&L, 0x0a03060a), 1);	/* /16 overlay > /8 LAN */
 	assert_int_equal(lpm_out(&L, 0x0a03050a), 0);	/* /24 LAN > /16 overlay */
-	assert_int_equal(lpm_out(&L, 0x0a04000a), 0);	/* only the LAN's /8 */
+	assert_int_equal(lpm_out(&L, 0x0a05000a), 0);	/* only the LAN's /8 */
+	assert_int_equal(lpm_out(&L, 0x0a04000a), 0);	/* not the class's overlay */
 	assert_int_equal(lpm_out(&L, 0x0a09000a), 0);	/* /16 both: the LAN */
 	assert_int_equal(lpm_out(&L, 0x0a0100fe), 0);	/* connected */
 	assert_true(L.t->lan_nh[1].ov_inside);		/* 10.0.0.0/8 */
