@@ -56,6 +56,20 @@ out=$("$CTL" -s "$LAB_DIR/a.sock" show lookup 10.3.0.1 2>&1)
 echo "$out"
 check "show lookup 10.3.0.1: the LAN's 10.0.0.0/8 wins" \
 	grep -qE '^lan +10\.0\.0\.0/8 +lan0 10\.1\.0\.254 +wins$' <<<"$out"
+out=$(/usr/bin/python3 - "$LAB_DIR/a.sock" "$LAB_TOP/control/api/python" <<'EOF2' 2>&1
+import sys
+sys.path.insert(0, sys.argv[2])
+from edgeway_client import Client
+with Client(sys.argv[1]) as c:
+    for a in ("10.2.0.10", "10.3.0.1", "192.0.2.1"):
+        m = c.lookup(a)
+        print(a, m.table, m.lan_prefix or "-", m.overlay_prefix or "-", m.tunnel or "-")
+EOF2
+)
+echo "$out"
+check "API lookup: 10.2.0.10 overlay, 10.3.0.1 lan, 192.0.2.1 none" \
+	says "10.2.0.10 overlay 10.0.0.0/8 10.2.0.0/16 to-b" "10.3.0.1 lan 10.0.0.0/8 - -" \
+	"192.0.2.1 none - - -"
 ew_dump a | grep -E '^(lan0|inet) '
 ew_stop a
 lab_done
