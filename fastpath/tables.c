@@ -261,52 +261,6 @@ build_overlays(struct ew_tables *t, const struct ew_config *cfg,
 	return 0;
 }
 
-/*
- * Longest match across the LAN and overlay tables: every overlay's FIB
- * prefixes in one set (t->ov_any), and each LAN route with an overlay
- * prefix longer than it and inside it marked (ov_inside). Only a LAN match
- * so marked costs the worker a lookup in the set, and only when the set
- * has a longer match does the class's overlay get a say.
- */
-static int
-build_ov_any(struct ew_tables *t)
-{
-	unsigned int o, i, g, n = 0;
-	uint32_t *addr, *val, v;
-	uint8_t *len;
-	int rc = -1;
-
-	for (o = 0; o < t->n_overlays; o++)
-		n += t->ov[o].fib.n;
-	addr = calloc(n + 1, sizeof(*addr));
-	val = calloc(n + 1, sizeof(*val));
-	len = calloc(n + 1, sizeof(*len));
-	if (addr == NULL || val == NULL || len == NULL)
-		goto out;
-	n = 0;
-	for (o = 0; o < t->n_overlays; o++)
-		for (i = 0; i < t->ov[o].fib.n; i++) {
-			const struct ew_lpm_ent *e = &t->ov[o].fib.e[i];
-
-			addr[n] = e->addr;
-			len[n++] = (uint8_t)__builtin_popcount(e->mask);
-		}
-	rc = ew_lpm_build_union(&t->ov_any, addr, len, val, n);
-	for (i = 0; rc == 0 && i < n; i++)
-		for (g = 0; g < t->lan.n_grp; g++) {
-			const struct ew_lpm_grp *lg = &t->lan.g[g];
-
-			if (lg->plen < len[i] && ew_lpm_exact(&t->lan,
-					addr[i] & lg->mask, lg->plen, &v) == 0)
-				t->lan_nh[v].ov_inside = 1;
-		}
-out:
-	free(addr);
-	free(val);
-	free(len);
-	return rc;
-}
-
 static void
 near_add(struct ew_tables *t, uint32_t addr, uint8_t len)
 {
@@ -343,6 +297,78 @@ build_local(struct ew_tables *t, const struct ew_config *cfg)
 			near_add(t, t->lan.e[i].addr,
 					(uint8_t)__builtin_popcount(t->lan.e[i].mask));
 	}
+	free(addr);
+	free(val);
+	free(len);
+	return rc;
+}
+
+/* Does a LAN route shorter than ADDR/LEN hold it? Mark every such route
+ * (ov_inside). */
+static bool
+lan_holds(struct ew_tables *t, uint32_t addr, uint8_t len)
+{
+	bool held = false;
+	uint32_t g, v;
+
+	for (g = 0; g < t->lan.n_grp; g++) {
+		const struct ew_lpm_grp *lg = &t->lan.g[g];
+
+		if (lg->plen < len && ew_lpm_exact(&t->lan, addr & lg->mask,
+				lg->plen, &v) == 0) {
+			t->lan_nh[v].ov_inside = 1;
+			held = true;
+		}
+	}
+	return held;
+}
+
+/*
+ * Longest match across the LAN and overlay tables: mark each LAN route
+ * that holds a longer overlay prefix (ov_inside), and gather those
+ * prefixes, of every overlay, in one set (t->ov_any). Only a LAN match so
+ * marked costs the worker a lookup in the set (any longer overlay match is
+ * in it), and only when that finds one does the class's overlay get a
+ * say. Prefixes in no /8 of a LAN route (t->near) are skipped unprobed,
+ * so overlays far from the LAN's prefixes cost a rebuild one bit test a
+ * route. Runs after build_local (t->near).
+ */
+static int
+build_ov_any(struct ew_tables *t)
+{
+	uint32_t *addr = NULL, *val, cap = 0, n = 0, o, i;
+	uint8_t *len = NULL;
+	int rc = 0;
+
+	for (o = 0; o < t->n_overlays && rc == 0; o++)
+		for (i = 0; i < t->ov[o].fib.n; i++) {
+			const struct ew_lpm_ent *e = &t->ov[o].fib.e[i];
+			uint8_t l = (uint8_t)__builtin_popcount(e->mask);
+
+			if (!ew_tables_near(t, e->addr) || !lan_holds(t, e->addr, l))
+				continue;
+			if (n == cap) {
+				uint32_t *na;
+				uint8_t *nl;
+
+				cap = cap ? 2 * cap : 64;
+				na = realloc(addr, cap * sizeof(*addr));
+				addr = na != NULL ? na : addr;
+				nl = realloc(len, cap);
+				len = nl != NULL ? nl : len;
+				if (na == NULL || nl == NULL) {
+					rc = -1;
+					break;
+				}
+			}
+			addr[n] = e->addr;
+			len[n++] = l;
+		}
+	val = calloc(n + 1, sizeof(*val));
+	if (rc == 0 && val != NULL)
+		rc = ew_lpm_build_union(&t->ov_any, addr, len, val, n);
+	else
+		rc = -1;
 	free(addr);
 	free(val);
 	free(len);
@@ -479,8 +505,7 @@ ew_tables_rebuild(struct ew_config *cfg, const struct ew_tables *prev,
 	}
 	if (t->clf == NULL || build_lan(t, cfg) != 0 ||
 			build_overlays(t, cfg, tslots, rt) != 0 ||
-			build_ov_any(t) != 0 ||
-			build_local(t, cfg) != 0 ||
+			build_local(t, cfg) != 0 || build_ov_any(t) != 0 ||
 			build_classes(t, cfg) != 0 || build_tunkeys(t) != 0 ||
 			assign_slots(t, cslots, rt) != 0) {
 		snprintf(err, errlen, "cannot build tables (out of memory, or over %d tunnels or %d classes)",
