@@ -24,6 +24,8 @@
 #define EW_DECAP_IPV4	-1	/* data at the inner IPv4 header */
 #define EW_DECAP_ARP	-2	/* data at the inner Ethernet header of an ARP
 				 * packet inside VXLAN */
+#define EW_DECAP_IPV4_BCAST -3	/* as EW_DECAP_IPV4, from an inner frame to
+				 * the broadcast MAC: only for us, never routed */
 
 /* The drop reason for a packet on WAN IFX that matched no tunnel: does it
  * name a tunnel of another WAN? */
@@ -60,12 +62,16 @@ ew_vxlan_decap(const struct ew_tables *t, struct rte_mbuf *m, unsigned int ifx,
 	type = rte_be_to_cpu_16(in->ether_type);
 	if (type == RTE_ETHER_TYPE_ARP)
 		return EW_DECAP_ARP;
-	if (unlikely(type != RTE_ETHER_TYPE_IPV4 ||
-			!(rte_is_same_ether_addr(&in->dst_addr, mac) ||
-			  rte_is_broadcast_ether_addr(&in->dst_addr))))
+	if (unlikely(type != RTE_ETHER_TYPE_IPV4))
+		return EW_DROP_INNER_L2;
+	if (likely(rte_is_same_ether_addr(&in->dst_addr, mac))) {
+		rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
+		return EW_DECAP_IPV4;
+	}
+	if (unlikely(!rte_is_broadcast_ether_addr(&in->dst_addr)))
 		return EW_DROP_INNER_L2;
 	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
-	return EW_DECAP_IPV4;
+	return EW_DECAP_IPV4_BCAST;
 }
 
 /* GRE: outer IPv4 (IHL bytes), GRE version 0 with a key (24 bits used) and
@@ -102,8 +108,9 @@ ew_gre_decap(const struct ew_tables *t, struct rte_mbuf *m, unsigned int ifx,
 
 /*
  * Decapsulate M (data at the outer IPv4 header, the whole packet in one
- * segment) that arrived on WAN IFX. Returns EW_DECAP_IPV4 or EW_DECAP_ARP
- * with the data moved as they say, or a drop reason. *TUN is the tunnel's
+ * segment) that arrived on WAN IFX. Returns EW_DECAP_IPV4,
+ * EW_DECAP_IPV4_BCAST or EW_DECAP_ARP with the data moved as they say, or
+ * a drop reason. *TUN is the tunnel's
  * index in t->tun once one matched (then the packet is the tunnel's to
  * count, whatever the verdict), else -1.
  */

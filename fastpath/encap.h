@@ -16,11 +16,15 @@
 #include <rte_mbuf.h>
 #include <rte_udp.h>
 
+#include "fastpath/pkt.h"
 #include "fastpath/tables.h"
 
 void ew_tunnel_tpl_build(struct ew_tunnel *t, const struct ew_port *wan);
 
-/* Flow hash of an IPv4 header (5-tuple when the L4 header is there). */
+/* Flow hash of an IPv4 header: the 5-tuple when the L4 header is there;
+ * addresses and protocol only for every fragment, the first (which has
+ * the ports) too, so that all fragments of a datagram take one tunnel and
+ * one outer source port (one underlay ECMP path: no reordering). */
 static inline uint32_t
 ew_flow_hash(const struct rte_ipv4_hdr *ip, uint32_t l3_len)
 {
@@ -28,8 +32,7 @@ ew_flow_hash(const struct rte_ipv4_hdr *ip, uint32_t l3_len)
 	uint64_t h = ((uint64_t)ip->src_addr << 32 | ip->dst_addr) ^ ip->next_proto_id;
 
 	if ((ip->next_proto_id == IPPROTO_TCP || ip->next_proto_id == IPPROTO_UDP) &&
-			l3_len >= ihl + 4 &&
-			(ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_OFFSET_MASK)) == 0) {
+			l3_len >= ihl + 4 && !ew_ip_is_fragment(ip)) {
 		uint32_t ports;
 
 		memcpy(&ports, (const uint8_t *)ip + ihl, 4);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,9 +16,9 @@ pow2_at_least(uint32_t v)
 	return p;
 }
 
-int
-ew_lpm_build(struct ew_lpm *l, const uint32_t *addr, const uint8_t *len,
-		const uint32_t *val, uint32_t n)
+static int
+lpm_build(struct ew_lpm *l, const uint32_t *addr, const uint8_t *len,
+		const uint32_t *val, uint32_t n, bool dups)
 {
 	uint32_t cnt[33] = { 0 }, pos[33], gstart[33];
 	uint32_t i, k, n_grp = 0, n_slot = 0;
@@ -51,6 +52,7 @@ ew_lpm_build(struct ew_lpm *l, const uint32_t *addr, const uint8_t *len,
 		g = &l->g[l->n_grp];
 		gstart[l->n_grp++] = k;
 		g->mask = ew_prefix_mask((uint8_t)pl);
+		g->plen = (uint8_t)pl;
 		g->n = cnt[pl];
 		g->hmask = pow2_at_least(2 * cnt[pl]) - 1;
 		g->shift = (uint8_t)(32 - __builtin_popcount(g->hmask));
@@ -75,17 +77,57 @@ ew_lpm_build(struct ew_lpm *l, const uint32_t *addr, const uint8_t *len,
 			uint32_t h = ew_lpm_hash(l->e[j].addr, g->shift), x;
 
 			while ((x = sl[h]) != 0) {
-				if (l->e[x - 1].addr == l->e[j].addr) {
-					ew_lpm_free(l);	/* a duplicate */
-					return -1;
-				}
+				if (l->e[x - 1].addr == l->e[j].addr)
+					break;
 				h = (h + 1) & g->hmask;
 			}
-			sl[h] = j + 1;
+			if (x == 0) {
+				sl[h] = j + 1;
+			} else if (!dups) {
+				ew_lpm_free(l);	/* a duplicate */
+				return -1;
+			}	/* else: left out, an entry no slot names */
 		}
 	}
 	l->n = n;
 	return 0;
+}
+
+int
+ew_lpm_build(struct ew_lpm *l, const uint32_t *addr, const uint8_t *len,
+		const uint32_t *val, uint32_t n)
+{
+	return lpm_build(l, addr, len, val, n, false);
+}
+
+int
+ew_lpm_build_union(struct ew_lpm *l, const uint32_t *addr, const uint8_t *len,
+		const uint32_t *val, uint32_t n)
+{
+	return lpm_build(l, addr, len, val, n, true);
+}
+
+int
+ew_lpm_exact(const struct ew_lpm *l, uint32_t addr, uint8_t len, uint32_t *val)
+{
+	uint32_t i, x, h;
+
+	for (i = 0; i < l->n_grp; i++) {
+		const struct ew_lpm_grp *g = &l->g[i];
+		const uint32_t *sl = l->slot + g->hoff;
+
+		if (g->plen != len)
+			continue;
+		h = ew_lpm_hash(addr, g->shift);
+		while ((x = sl[h]) != 0) {
+			if (l->e[x - 1].addr == addr) {
+				*val = l->e[x - 1].val;
+				return 0;
+			}
+			h = (h + 1) & g->hmask;
+		}
+	}
+	return -1;
 }
 
 void

@@ -27,6 +27,7 @@ struct ew_lpm_grp {
 	uint32_t hoff;		/* the group's first slot in slot[] */
 	uint32_t n;
 	uint8_t shift;		/* 32 - log2(slots) */
+	uint8_t plen;		/* the group's prefix length */
 };
 
 struct ew_lpm {
@@ -39,6 +40,13 @@ struct ew_lpm {
 
 int ew_lpm_build(struct ew_lpm *l, const uint32_t *addr, const uint8_t *len,
 		const uint32_t *val, uint32_t n);
+/* The same for a set that may name a prefix more than once (the union of
+ * several tables): the first of each is kept. */
+int ew_lpm_build_union(struct ew_lpm *l, const uint32_t *addr,
+		const uint8_t *len, const uint32_t *val, uint32_t n);
+/* Exactly ADDR/LEN (ADDR masked) in L? 0 and its value in *VAL, or -1. */
+int ew_lpm_exact(const struct ew_lpm *l, uint32_t addr, uint8_t len,
+		uint32_t *val);
 void ew_lpm_free(struct ew_lpm *l);
 
 /* Fibonacci hashing: the top bits of the product mix every key bit
@@ -49,8 +57,10 @@ ew_lpm_hash(uint32_t key, uint8_t shift)
 	return (uint32_t)(key * 0x9e3779b1u) >> shift;
 }
 
+/* The longest prefix holding IP: its length, its value in *VAL; -1 if
+ * none does. */
 static inline int
-ew_lpm_lookup(const struct ew_lpm *l, uint32_t ip, uint32_t *val)
+ew_lpm_match(const struct ew_lpm *l, uint32_t ip, uint32_t *val)
 {
 	uint32_t i;
 
@@ -62,12 +72,18 @@ ew_lpm_lookup(const struct ew_lpm *l, uint32_t ip, uint32_t *val)
 		while ((x = sl[h]) != 0) {
 			if (l->e[x - 1].addr == key) {
 				*val = l->e[x - 1].val;
-				return 0;
+				return g->plen;
 			}
 			h = (h + 1) & g->hmask;
 		}
 	}
 	return -1;
+}
+
+static inline int
+ew_lpm_lookup(const struct ew_lpm *l, uint32_t ip, uint32_t *val)
+{
+	return ew_lpm_match(l, ip, val) < 0 ? -1 : 0;
 }
 
 #endif /* EW_LPM_H */

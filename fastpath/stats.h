@@ -58,7 +58,8 @@
 	_(POLICE_ICMP, "punt_police_icmp", "ICMP errors to send over their punt rate (the drop itself is counted too)") \
 	_(POLICE_FRAG, "punt_police_frag", "packets to fragment over their punt rate") \
 	_(POLICE_OV_ARP, "punt_police_ov_arp", "ARP inside a tunnel over its punt rate (per tunnel)") \
-	_(AFP_CUT, "afp_cut", "af_packet ring frame cut short: a datagram the kernel reassembled, longer than a ring frame (its whole copy is forwarded again as fragments)")
+	_(AFP_CUT, "afp_cut", "af_packet ring frame cut short: a datagram the kernel reassembled, longer than a ring frame (its whole copy is forwarded again as fragments)") \
+	_(INNER_L2_BCAST, "inner_l2_bcast", "inner frame to the broadcast MAC with a unicast IP destination not ours: not routed, no ICMP error (RFC 1812 5.3.4, 4.3.2.7)")
 
 enum ew_drop {
 #define _(sym, name, help) EW_DROP_##sym,

@@ -303,6 +303,78 @@ build_local(struct ew_tables *t, const struct ew_config *cfg)
 	return rc;
 }
 
+/* Does a LAN route shorter than ADDR/LEN hold it? Mark every such route
+ * (ov_inside). */
+static bool
+lan_holds(struct ew_tables *t, uint32_t addr, uint8_t len)
+{
+	bool held = false;
+	uint32_t g, v;
+
+	for (g = 0; g < t->lan.n_grp; g++) {
+		const struct ew_lpm_grp *lg = &t->lan.g[g];
+
+		if (lg->plen < len && ew_lpm_exact(&t->lan, addr & lg->mask,
+				lg->plen, &v) == 0) {
+			t->lan_nh[v].ov_inside = 1;
+			held = true;
+		}
+	}
+	return held;
+}
+
+/*
+ * Longest match across the LAN and overlay tables: mark each LAN route
+ * that holds a longer overlay prefix (ov_inside), and gather those
+ * prefixes, of every overlay, in one set (t->ov_any). Only a LAN match so
+ * marked costs the worker a lookup in the set (any longer overlay match is
+ * in it), and only when that finds one does the class's overlay get a
+ * say. Prefixes in no /8 of a LAN route (t->near) are skipped unprobed,
+ * so overlays far from the LAN's prefixes cost a rebuild one bit test a
+ * route. Runs after build_local (t->near).
+ */
+static int
+build_ov_any(struct ew_tables *t)
+{
+	uint32_t *addr = NULL, *val, cap = 0, n = 0, o, i;
+	uint8_t *len = NULL;
+	int rc = 0;
+
+	for (o = 0; o < t->n_overlays && rc == 0; o++)
+		for (i = 0; i < t->ov[o].fib.n; i++) {
+			const struct ew_lpm_ent *e = &t->ov[o].fib.e[i];
+			uint8_t l = (uint8_t)__builtin_popcount(e->mask);
+
+			if (!ew_tables_near(t, e->addr) || !lan_holds(t, e->addr, l))
+				continue;
+			if (n == cap) {
+				uint32_t *na;
+				uint8_t *nl;
+
+				cap = cap ? 2 * cap : 64;
+				na = realloc(addr, cap * sizeof(*addr));
+				addr = na != NULL ? na : addr;
+				nl = realloc(len, cap);
+				len = nl != NULL ? nl : len;
+				if (na == NULL || nl == NULL) {
+					rc = -1;
+					break;
+				}
+			}
+			addr[n] = e->addr;
+			len[n++] = l;
+		}
+	val = calloc(n + 1, sizeof(*val));
+	if (rc == 0 && val != NULL)
+		rc = ew_lpm_build_union(&t->ov_any, addr, len, val, n);
+	else
+		rc = -1;
+	free(addr);
+	free(val);
+	free(len);
+	return rc;
+}
+
 static int
 build_classes(struct ew_tables *t, const struct ew_config *cfg)
 {
@@ -433,7 +505,7 @@ ew_tables_rebuild(struct ew_config *cfg, const struct ew_tables *prev,
 	}
 	if (t->clf == NULL || build_lan(t, cfg) != 0 ||
 			build_overlays(t, cfg, tslots, rt) != 0 ||
-			build_local(t, cfg) != 0 ||
+			build_local(t, cfg) != 0 || build_ov_any(t) != 0 ||
 			build_classes(t, cfg) != 0 || build_tunkeys(t) != 0 ||
 			assign_slots(t, cslots, rt) != 0) {
 		snprintf(err, errlen, "cannot build tables (out of memory, or over %d tunnels or %d classes)",
@@ -454,6 +526,7 @@ ew_tables_free(struct ew_tables *t)
 	if (t == NULL)
 		return;
 	ew_lpm_free(&t->lan);
+	ew_lpm_free(&t->ov_any);
 	ew_lpm_free(&t->local);
 	free(t->lan_nh);
 	if (t->ov != NULL)

@@ -71,6 +71,8 @@ struct ew_overlay {
 /* LAN routing: connected subnets and static routes. value = ifx | via<<? */
 struct ew_lan_nh {
 	uint16_t ifx;
+	uint8_t ov_inside;		/* an overlay route is longer and inside
+					 * this route's prefix (ew_tables.ov_any) */
 	uint32_t via;			/* 0: the destination itself (connected) */
 };
 
@@ -125,6 +127,9 @@ struct ew_tables {
 	uint64_t *tun_l2;
 
 	struct ew_lpm lan;		/* value: index into lan_nh */
+	struct ew_lpm ov_any;		/* every overlay's FIB prefixes, values 0:
+					 * does any overlay route DST longer than
+					 * the LAN does (longest match across)? */
 	struct ew_lan_nh *lan_nh;
 	unsigned int n_lan_nh;
 	uint64_t *lan_l2;		/* [n_lan_nh]: the via's MAC, as tun_l2 */
@@ -280,32 +285,49 @@ ew_tunnel_other_wan(const struct ew_tables *t, unsigned int ifx,
  * The class policy: the tunnel for DST in the first of CL's overlays that
  * routes it; with balance, one of all such overlays chosen by the flow
  * HASH (a flow stays on one overlay while that set is unchanged).
- * -1 when no overlay of the class routes DST.
+ * -1 when no overlay of the class routes DST. *PLEN: the length of the
+ * chosen overlay's matching prefix.
  */
-static inline int
-ew_route_class(const struct ew_tables *t, const struct ew_class *cl,
-		uint32_t dst, uint32_t hash)
+static __rte_always_inline int
+ew_route_class_len(const struct ew_tables *t, const struct ew_class *cl,
+		uint32_t dst, uint32_t hash, int *plen)
 {
 	uint32_t v, cand[EW_CLASS_MAX_OVERLAYS];
+	int l, clen[EW_CLASS_MAX_OVERLAYS];
 	unsigned int i, n = 0;
 
 	for (i = 0; i < cl->n_ov; i++) {
-		if (ew_lpm_lookup(&t->ov[cl->ov[i]].fib, dst, &v) != 0)
+		l = ew_lpm_match(&t->ov[cl->ov[i]].fib, dst, &v);
+		if (l < 0)
 			continue;
-		if (!cl->balance)
+		if (!cl->balance) {
+			*plen = l;
 			return (int)v;
+		}
 		/* balance among the SLA-allowed ones; the rest only as a
 		 * fallback when none of those routes DST */
 		if (i >= cl->n_pref && n > 0)
 			break;
-		if (n < RTE_DIM(cand))
+		if (n < RTE_DIM(cand)) {
+			clen[n] = l;
 			cand[n++] = v;
+		}
 		if (i >= cl->n_pref)
 			break;
 	}
 	if (n == 0)
 		return -1;
+	*plen = clen[hash % n];
 	return (int)cand[hash % n];
+}
+
+static inline int
+ew_route_class(const struct ew_tables *t, const struct ew_class *cl,
+		uint32_t dst, uint32_t hash)
+{
+	int plen;
+
+	return ew_route_class_len(t, cl, dst, hash, &plen);
 }
 
 /* The class of a LAN packet (first matching rule; the catch-all else). */

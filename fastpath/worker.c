@@ -349,10 +349,11 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		unsigned int ifx)
 {
 	struct rte_ipv4_hdr *ip;
-	uint32_t src, dst, v, ihl, len;
+	uint32_t src, dst, v, u, ihl, len, lan = 0;
 	uint16_t sport = 0, dport = 0;
 	unsigned int n;
 	bool near;
+	int l;
 
 	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
 	ip = ip_parse(w, m, ifx);
@@ -381,9 +382,16 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		drop_icmp(w, m, ifx, EW_DROP_TTL, EW_TUN_NONE, 11, 0, 0);
 		return;
 	}
-	if (near && ew_lpm_lookup(&t->lan, dst, &v) == 0) {
-		lan_out(w, t, m, ip, ifx, v, dst, EW_TUN_NONE);
-		return;
+	/* longest match across the tables (RFC 1812 5.2.4.3): a LAN route
+	 * wins unless an overlay has a longer one; when one may, the class's
+	 * overlay decides in stage 2 (ties go to the LAN) */
+	if (near && (l = ew_lpm_match(&t->lan, dst, &v)) >= 0) {
+		if (likely(!t->lan_nh[v].ov_inside) ||
+				ew_lpm_match(&t->ov_any, dst, &u) <= l) {
+			lan_out(w, t, m, ip, ifx, v, dst, EW_TUN_NONE);
+			return;
+		}
+		lan = v << 6 | (uint32_t)(l + 1);
 	}
 	ihl = (ip->version_ihl & 0xf) * 4u;
 	len = rte_pktmbuf_data_len(m);
@@ -399,15 +407,36 @@ lan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	n = w->n_pend++;
 	w->pend[n] = m;
 	w->pend_ifx[n] = (uint8_t)ifx;
+	w->pend_lan[n] = lan;
 	ew_acl_key_set(&w->keys[n], ifx, ip->next_proto_id, ip->src_addr,
 			ip->dst_addr, sport, dport, ip->type_of_service >> 2);
 	w->keyp[n] = &w->keys[n];
 }
 
-/* LAN, stage 2: class CL's overlay, MTU, MSS, TTL, encapsulation. */
+/* Stage 2 for a packet a LAN route matched too (LAN: pend_lan): the
+ * tunnel of its class's overlay when that overlay's prefix is longer;
+ * else it leaves by the LAN route (-2). Out of line: stage 2 stays small. */
+static __rte_noinline int
+lan_or_overlay(struct ew_worker *w, const struct ew_tables *t,
+		struct rte_mbuf *m, unsigned int ifx, const struct ew_class *cl,
+		uint32_t hash, uint32_t lan)
+{
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	uint32_t dst = rte_be_to_cpu_32(ip->dst_addr);
+	int plen = -1, tun = ew_route_class_len(t, cl, dst, hash, &plen);
+
+	if (tun >= 0 && plen >= (int)(lan & 63))
+		return tun;
+	lan_out(w, t, m, ip, ifx, lan >> 6, dst, EW_TUN_NONE);
+	return -2;
+}
+
+/* LAN, stage 2: class CL's overlay, MTU, MSS, TTL, encapsulation. LAN:
+ * a LAN route that matched too (pend_lan), which wins unless the
+ * overlay's prefix is longer. */
 static inline void
 lan_overlay(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
-		unsigned int ifx, const struct ew_class *cl)
+		unsigned int ifx, const struct ew_class *cl, uint32_t lan)
 {
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	uint32_t len = rte_pktmbuf_data_len(m), hash;
@@ -418,7 +447,10 @@ lan_overlay(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	int tun;
 
 	hash = ew_flow_hash(ip, len);
-	tun = ew_route_class(t, cl, rte_be_to_cpu_32(ip->dst_addr), hash);
+	if (likely(lan == 0))
+		tun = ew_route_class(t, cl, rte_be_to_cpu_32(ip->dst_addr), hash);
+	else if ((tun = lan_or_overlay(w, t, m, ifx, cl, hash, lan)) == -2)
+		return;
 	if (unlikely(tun < 0)) {
 		w->st->cls[cl->slot].drops++;
 		drop_icmp(w, m, ifx, EW_DROP_NO_ROUTE, EW_TUN_NONE, 3, 0, 0);
@@ -476,14 +508,15 @@ lan_flush(struct ew_worker *w, const struct ew_tables *t)
 	w->n_pend = 0;
 	for (i = 0; i < n; i++)
 		lan_overlay(w, t, w->pend[i], w->pend_ifx[i],
-				&t->classes[w->pend_cls[i]]);
+				&t->classes[w->pend_cls[i]], w->pend_lan[i]);
 }
 
 /* A decapsulated inner IPv4 packet (data at inner IP) from tunnel TUN (its
- * index in t->tun). Punts name the tunnel by its stable slot. */
+ * index in t->tun); BCAST: its frame went to the broadcast MAC. Punts name
+ * the tunnel by its stable slot. */
 static inline void
 inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
-		unsigned int ifx, unsigned int tun)
+		unsigned int ifx, unsigned int tun, bool bcast)
 {
 	uint16_t tun_slot = t->tun[tun].slot;
 	struct rte_ipv4_hdr *ip;
@@ -501,6 +534,12 @@ inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	}
 	if (unlikely(ew_ip_bad_dst(dst))) {
 		drop(w, m, ifx, EW_DROP_IP_DST);
+		return;
+	}
+	/* a link broadcast with a unicast destination: neither routed nor
+	 * answered (RFC 1812 5.3.4, 4.3.2.7), as the kernel does */
+	if (unlikely(bcast)) {
+		drop(w, m, ifx, EW_DROP_INNER_L2_BCAST);
 		return;
 	}
 	if (unlikely(ip->time_to_live <= 1)) {
@@ -546,8 +585,9 @@ wan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		w->st->tunnel[t->tun[tun].slot].rx_packets++;
 		w->st->tunnel[t->tun[tun].slot].rx_bytes += len;
 	}
-	if (likely(r == EW_DECAP_IPV4))
-		inner_ipv4(w, t, m, ifx, (unsigned int)tun);
+	if (likely(r == EW_DECAP_IPV4 || r == EW_DECAP_IPV4_BCAST))
+		inner_ipv4(w, t, m, ifx, (unsigned int)tun,
+				r == EW_DECAP_IPV4_BCAST);
 	else if (r == EW_DECAP_ARP)
 		punt(w, m, EW_PUNT_OV_ARP, ifx, t->tun[tun].slot, 0, 0);
 	else

@@ -55,6 +55,9 @@ struct ew_worker {
 	struct rte_mbuf *pend[EW_BURST];
 	uint8_t pend_ifx[EW_BURST];
 	uint16_t pend_cls[EW_BURST];
+	/* a LAN route that also matched, for the longest match across the
+	 * tables: its lan_nh index << 6 | prefix length + 1; 0 = none */
+	uint32_t pend_lan[EW_BURST];
 	const struct ew_acl_key *keyp[EW_BURST];
 	struct ew_acl_key keys[EW_BURST];
 	/* punt policing (GCRA): TSC per packet, tolerance, and by class

@@ -429,6 +429,57 @@ show_stats(struct arena *a, const struct ew_daemon *d,
 	sr->stats = m;
 }
 
+/* ROUTE_LOOKUP: the worker's choice for a LAN packet to Q's address (in
+ * Q's class, else the class of a packet with only that destination). NULL
+ * with *WHY on a bad request. */
+static Edgeway__RouteLookup *
+route_lookup(struct arena *a, const struct ew_daemon *d, const Edgeway__Show *q,
+		const char **why)
+{
+	const struct ew_tables *t = d->dp.tables;
+	Edgeway__RouteLookup *m;
+	const struct ew_class *cl = NULL;
+	uint32_t dst, v;
+	unsigned int i;
+	int ll, ol = -1, tun;
+
+	if (q->address == NULL || ew_parse_ipv4(q->address, &dst) != 0) {
+		*why = "lookup: not an IPv4 address";
+		return NULL;
+	}
+	for (i = 0; q->class_ != NULL && q->class_[0] != '\0' && i < t->n_classes; i++)
+		if (strcmp(t->classes[i].name, q->class_) == 0)
+			cl = &t->classes[i];
+	if (q->class_ != NULL && q->class_[0] != '\0' && cl == NULL) {
+		*why = "lookup: no such class";
+		return NULL;
+	}
+	if (cl == NULL)
+		cl = &t->classes[ew_classifier_match(t->clf, 0, 0, 0, dst, 0, 0, 0)];
+	m = ANEW(a, Edgeway__RouteLookup, EDGEWAY__ROUTE_LOOKUP__INIT);
+	if (m == NULL) {
+		*why = "out of memory";
+		return NULL;
+	}
+	m->address = astr(a, "%s", q->address);
+	m->class_ = astr(a, "%s", cl->name);
+	ll = ew_lpm_match(&t->lan, dst, &v);
+	if (ll >= 0) {
+		m->lan_prefix = apfx(a, dst & ew_prefix_mask((uint8_t)ll), (uint8_t)ll);
+		m->lan_interface = astr(a, "%s", t->ports[t->lan_nh[v].ifx].name);
+		m->lan_via = t->lan_nh[v].via == 0 ? (char *)"" :
+				aip(a, t->lan_nh[v].via);
+	}
+	tun = ew_route_class_len(t, cl, dst, 0, &ol);
+	if (tun >= 0) {
+		m->overlay = astr(a, "%s", t->ov[t->tun[tun].ox].name);
+		m->overlay_prefix = apfx(a, dst & ew_prefix_mask((uint8_t)ol), (uint8_t)ol);
+		m->tunnel = astr(a, "%s", t->tun[tun].name);
+	}
+	m->table = (char *)(tun >= 0 && ol > ll ? "overlay" : ll >= 0 ? "lan" : "none");
+	return m;
+}
+
 static void
 do_show(struct arena *a, struct ew_daemon *d, const Edgeway__Show *q,
 		Edgeway__Response *r)
@@ -463,6 +514,17 @@ do_show(struct arena *a, struct ew_daemon *d, const Edgeway__Show *q,
 	case EDGEWAY__SHOW__WHAT__STATS:
 		show_stats(a, d, s, sr);
 		break;
+	case EDGEWAY__SHOW__WHAT__ROUTE_LOOKUP: {
+		const char *why = "";
+
+		sr->lookup = route_lookup(a, d, q, &why);
+		if (sr->lookup == NULL) {
+			free(s);
+			set_error(a, r, EDGEWAY__CODE__REFUSED, "%s", why);
+			return;
+		}
+		break;
+	}
 	default:
 		free(s);
 		set_error(a, r, EDGEWAY__CODE__REFUSED, "unknown show %d", q->what);

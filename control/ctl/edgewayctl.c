@@ -84,15 +84,21 @@ simple(struct ctx *c, Edgeway__Request *q, const char *done)
 /* ---- the commands ---- */
 
 static int
-c_show(struct ctx *c, Edgeway__Show__What what, const char *overlay)
+c_show(struct ctx *c, Edgeway__Show__What what, const struct ew_ctl_parse *p)
 {
 	Edgeway__Request q = EDGEWAY__REQUEST__INIT;
 	Edgeway__Show s = EDGEWAY__SHOW__INIT;
+	const char *word = ew_ctl_word(p, 0), *cls = ew_ctl_value(p, "class");
 	Edgeway__Response *r;
 	int rc;
 
 	s.what = what;
-	s.overlay = (char *)(overlay != NULL ? overlay : "");
+	if (what == EDGEWAY__SHOW__WHAT__ROUTE_LOOKUP) {
+		s.address = (char *)(word != NULL ? word : "");
+		s.class_ = (char *)(cls != NULL ? cls : "");
+	} else {
+		s.overlay = (char *)(word != NULL ? word : "");
+	}
 	q.op_case = EDGEWAY__REQUEST__OP_SHOW;
 	q.show = &s;
 	r = call(c, &q);
@@ -424,7 +430,7 @@ run(struct ctx *c, const struct ew_ctl_parse *p)
 
 	switch (p->action) {
 	case EW_CTL_SHOW:
-		return c_show(c, (Edgeway__Show__What)p->what, ew_ctl_word(p, 0));
+		return c_show(c, (Edgeway__Show__What)p->what, p);
 	case EW_CTL_APPLY:
 		return c_apply(c, ew_ctl_word(p, 0));
 	case EW_CTL_SAVE:

@@ -168,6 +168,42 @@ show_routes(const Edgeway__ShowReply *s, bool json)
 	return 0;
 }
 
+/* The winner first, marked; the other table's match after it. */
+static int
+show_lookup(const Edgeway__ShowReply *s, bool json)
+{
+	const Edgeway__RouteLookup *m = s->lookup;
+	bool ov_wins;
+	char lan[64], ov[64];
+
+	if (m == NULL)
+		return ew_ctl_err("empty answer");
+	if (json) {
+		ew_pb_json(stdout, &m->base, 0);
+		fputc('\n', stdout);
+		return 0;
+	}
+	ov_wins = strcmp(m->table, "overlay") == 0;
+	snprintf(lan, sizeof(lan), "%-7s  %-18s %s %s", "lan", m->lan_prefix,
+			m->lan_interface, m->lan_via[0] != '\0' ? m->lan_via : "connected");
+	snprintf(ov, sizeof(ov), "%-7s  %-18s %s %s", "overlay", m->overlay_prefix,
+			m->overlay, m->tunnel);
+	printf("%s in class %s: %s\n", m->address, m->class_,
+			strcmp(m->table, "none") == 0 ? "no route" : m->table);
+	printf("%-7s  %-18s %s\n", "TABLE", "PREFIX", "VIA");
+	if (ov_wins || m->lan_prefix[0] == '\0') {
+		if (m->overlay_prefix[0] != '\0')
+			printf("%s%s\n", ov, ov_wins ? "  wins" : "");
+	} else {
+		printf("%s  wins\n", lan);
+		if (m->overlay_prefix[0] != '\0')
+			printf("%s\n", ov);
+	}
+	if (ov_wins && m->lan_prefix[0] != '\0')
+		printf("%s\n", lan);
+	return 0;
+}
+
 static int
 show_classes(const Edgeway__ShowReply *s, bool json)
 {
@@ -259,6 +295,8 @@ ew_out_show(Edgeway__Show__What what, const Edgeway__ShowReply *s, bool json)
 		return show_classes(s, json);
 	case EDGEWAY__SHOW__WHAT__STATS:
 		return show_stats(s, json);
+	case EDGEWAY__SHOW__WHAT__ROUTE_LOOKUP:
+		return show_lookup(s, json);
 	default:
 		return 0;
 	}

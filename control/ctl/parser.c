@@ -64,6 +64,9 @@ static const struct ew_ctl_arg overlay_filter[] = { WORD_OPTIONAL("OVERLAY"), EN
 static const struct ew_ctl_arg file_arg[] = { WORD("FILE"), END };
 static const struct ew_ctl_arg file_optional[] = { WORD_OPTIONAL("FILE"), END };
 static const struct ew_ctl_arg monitor_args[] = { KEY_OPTIONAL("count", "N"), END };
+static const struct ew_ctl_arg lookup_args[] = {
+	WORD("A.B.C.D"), OPTIONAL("class", "NAME"), END
+};
 
 static const struct ew_ctl_arg overlay_args[] = {
 	WORD("NAME"),
@@ -134,6 +137,8 @@ static const struct ew_ctl_cmd show_cmds[] = {
 	SHOW("tunnels", "tunnels and their counters", TUNNELS, overlay_filter),
 	SHOW("classes", "traffic classes", CLASSES, no_args),
 	SHOW("routes", "overlay routing tables", ROUTES, overlay_filter),
+	SHOW("lookup", "which route wins for an address: the LAN table's or the class's overlay's",
+			ROUTE_LOOKUP, lookup_args),
 	SHOW("stats", "drops by reason, punts, generation", STATS, no_args),
 	LAST
 };

@@ -669,6 +669,41 @@ t_decap_validation(void **state)
 }
 
 static void
+to_inner_a_bcast(uint8_t *h)
+{
+	to_inner_a(h);
+	memset(h + 50, 0xff, 6);	/* inner destination MAC: broadcast */
+}
+
+static void
+to_inner_a_bcast_ttl1(uint8_t *h)
+{
+	struct rte_ipv4_hdr *iip = (struct rte_ipv4_hdr *)(h + 64);
+
+	to_inner_a_bcast(h);
+	iip->time_to_live = 1;
+	iip->hdr_checksum = 0;
+	iip->hdr_checksum = rte_ipv4_cksum(iip);
+}
+
+/* An inner frame to the broadcast MAC with a unicast destination is not
+ * routed, and not answered with time exceeded (RFC 1812 5.3.4, 4.3.2.7). */
+static void
+t_inner_bcast(void **state)
+{
+	uint64_t before = A.st->drop[EW_DROP_INNER_L2_BCAST];
+
+	ew_neigh_set(A.dp.neigh, 0, 0x0a01000a, &mac_host_a);
+	rx1(&A, 1, from_b(to_inner_a_bcast));
+	rx1(&A, 1, from_b(to_inner_a_bcast_ttl1));
+	assert_nothing_out(&A);
+	assert_int_equal(A.st->drop[EW_DROP_INNER_L2_BCAST], before + 2);
+	rx1(&A, 1, from_b(to_inner_a));		/* the unicast control */
+	rte_pktmbuf_free(take_tx(&A, 0));
+	ew_neigh_del(A.dp.neigh, 0, 0x0a01000a);
+}
+
+static void
 t_punts(void **state)
 {
 	struct rte_mbuf *m;
@@ -779,6 +814,58 @@ t_lan_route(void **state)
 	assert_memory_equal(&eth->src_addr, &mac_a[0], 6);
 	assert_int_equal(rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14)->time_to_live, 63);
 	rte_pktmbuf_free(m);
+}
+
+/* The outer UDP source port of a UDP frame to 10.2.0.10 (gold, VXLAN)
+ * with fragment field FRAG (host order), sent from port SPORT. */
+static uint16_t
+vxlan_sport(uint16_t frag, uint16_t sport)
+{
+	struct rte_mbuf *m = frame(0x0a02000a, IPPROTO_UDP, sport, 5555, 64, 64,
+			false, &mac_a[0]);
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+	const struct rte_udp_hdr *udp;
+	uint16_t port;
+
+	ip->fragment_offset = rte_cpu_to_be_16(frag);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	rx1(&A, 0, m);
+	m = take_tx(&A, 1);
+	udp = rte_pktmbuf_mtod_offset(m, const struct rte_udp_hdr *, 14 + 20);
+	port = rte_be_to_cpu_16(udp->src_port);
+	rte_pktmbuf_free(m);
+	return port;
+}
+
+/* All fragments of a datagram (the first has the ports, the others do not)
+ * hash alike: one tunnel, one outer source port, so underlay ECMP keeps
+ * them in order. Whole datagrams still hash their ports. */
+static void
+t_frag_hash(void **state)
+{
+	uint16_t first = vxlan_sport(RTE_IPV4_HDR_MF_FLAG, 40001);
+	uint8_t b[28] = { 0x45, 0, 0, 28, 0, 0, 0, 0, 64, IPPROTO_UDP, 0, 0,
+			10, 1, 0, 10, 10, 2, 0, 10, 0x9c, 0x41, 0x15, 0xb3 };
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)b;
+	uint32_t h0, h1;
+
+	assert_int_equal(vxlan_sport(RTE_IPV4_HDR_MF_FLAG | 185, 40001), first);
+	assert_int_equal(vxlan_sport(370, 40001), first);
+	/* the first fragment's bytes at the L4 offset are not ports */
+	assert_int_equal(vxlan_sport(RTE_IPV4_HDR_MF_FLAG, 40002), first);
+	assert_int_not_equal(vxlan_sport(0, 40001), vxlan_sport(0, 40002));
+	assert_int_not_equal(vxlan_sport(RTE_IPV4_HDR_DF_FLAG, 40001),
+			vxlan_sport(RTE_IPV4_HDR_DF_FLAG, 40002));
+
+	h0 = ew_flow_hash(ip, sizeof(b));
+	ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_MF_FLAG);
+	h1 = ew_flow_hash(ip, sizeof(b));
+	assert_int_not_equal(h0, h1);
+	ip->fragment_offset = rte_cpu_to_be_16(100);
+	assert_int_equal(ew_flow_hash(ip, sizeof(b)), h1);
+	b[20] = 0x11;	/* other "ports": no matter in a fragment */
+	assert_int_equal(ew_flow_hash(ip, sizeof(b)), h1);
 }
 
 static void
@@ -1168,6 +1255,64 @@ teardown_c(void **state)
 	return 0;
 }
 
+/* Longest match across the LAN and overlay tables: a LAN aggregate
+ * 10.0.0.0/8 and a LAN 10.3.5.0/24 beside overlay routes 10.2.0.0/16 and
+ * 10.3.0.0/16; 10.9.0.0/16 in both (a tie: the LAN's); 10.4.0.0/16 in an
+ * overlay the class does not use (the LAN's /8 then). */
+static const char cfg_l[] =
+	"node: { name: l }\n"
+	"interfaces:\n"
+	"  - { name: lan0, role: lan, device: net_null0, address: 10.1.0.1/24,\n"
+	"      routes: [{ prefix: 10.0.0.0/8, via: 10.1.0.254 }, { prefix: 10.3.5.0/24, via: 10.1.0.254 },\n"
+	"               { prefix: 10.9.0.0/16, via: 10.1.0.254 }] }\n"
+	"  - { name: inet, role: wan, device: net_null1, address: 198.51.100.1/24, gateway: 198.51.100.254 }\n"
+	"overlays:\n"
+	"  - name: gold\n    id: 100\n    encap: vxlan\n    address: 169.254.100.1/24\n"
+	"    tunnels: [{ name: to-b, wan: inet, remote: 198.51.100.2, peer: 169.254.100.2 }]\n"
+	"    routes: [{ prefix: 10.2.0.0/16, via: to-b }, { prefix: 10.3.0.0/16, via: to-b },\n"
+	"             { prefix: 10.9.0.0/16, via: to-b }]\n"
+	"  - name: silver\n    id: 200\n    encap: gre\n    address: 169.254.200.1/24\n"
+	"    tunnels: [{ name: to-c, wan: inet, remote: 198.51.100.3, peer: 169.254.200.3 }]\n"
+	"    routes: [{ prefix: 10.4.0.0/16, via: to-c }]\n"
+	"classes: [{ name: default, overlays: [gold] }]\n";
+
+/* Where a LAN packet to DST leaves site L: its interface index. */
+static unsigned int
+lpm_out(struct site *s, uint32_t dst)
+{
+	unsigned int i, out = ~0u;
+
+	rx1(s, 0, frame(dst, IPPROTO_UDP, 1, 2, 10, 64, true, &mac_a[0]));
+	for (i = 0; i < s->t->n_ports; i++)
+		if (s->w.tx[i].n == 1)
+			out = i;
+	rte_pktmbuf_free(take_tx(s, out));
+	assert_nothing_out(s);
+	return out;
+}
+
+static void
+t_lpm_across(void **state)
+{
+	struct site L;
+
+	site_init(&L, cfg_l, mac_a);
+	ew_neigh_set(L.dp.neigh, 1, 0xc6336402, &mac_b[1]);
+	ew_neigh_set(L.dp.neigh, EW_SCOPE_OV | 100, 0xa9fe6402, &mac_b[1]);
+	ew_neigh_set(L.dp.neigh, 0, 0x0a0100fe, &mac_lanrtr);
+	assert_int_equal(lpm_out(&L, 0x0a02000a), 1);	/* /16 overlay > /8 LAN */
+	assert_int_equal(lpm_out(&L, 0x0a03060a), 1);	/* /16 overlay > /8 LAN */
+	assert_int_equal(lpm_out(&L, 0x0a03050a), 0);	/* /24 LAN > /16 overlay */
+	assert_int_equal(lpm_out(&L, 0x0a05000a), 0);	/* only the LAN's /8 */
+	assert_int_equal(lpm_out(&L, 0x0a04000a), 0);	/* not the class's overlay */
+	assert_int_equal(lpm_out(&L, 0x0a09000a), 0);	/* /16 both: the LAN */
+	assert_int_equal(lpm_out(&L, 0x0a0100fe), 0);	/* connected */
+	assert_true(L.t->lan_nh[1].ov_inside);		/* 10.0.0.0/8 */
+	assert_false(L.t->lan_nh[2].ov_inside);		/* 10.3.5.0/24 */
+	assert_false(L.t->lan_nh[3].ov_inside);		/* 10.9.0.0/16 */
+	site_fini(&L);
+}
+
 /* A tunnel packet from the hub (192.0.2.10) as it arrives at site C on
  * WAN IFX: ENCAP with ID, carrying 10.2.0.10 -> 10.1.0.10 (UDP). */
 static struct rte_mbuf *
@@ -1343,6 +1488,9 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(t_vlan, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_lan_route, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_mss_clamp, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_frag_hash, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_inner_bcast, setup, teardown),
+		cmocka_unit_test(t_lpm_across),
 		cmocka_unit_test_setup_teardown(t_mss_clamp_decap, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_jumbo, setup_jumbo, teardown_jumbo),

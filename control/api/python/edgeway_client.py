@@ -89,6 +89,15 @@ class Client:
         r.show.overlay = overlay
         return self.call(r).show
 
+    def lookup(self, address, klass=""):
+        """Which route wins for a LAN packet to ADDRESS (RouteLookup):
+        the LAN table's or that of the overlay class KLASS chooses."""
+        r = pb.Request()
+        r.show.what = pb.Show.ROUTE_LOOKUP
+        r.show.address = address
+        setattr(r.show, "class", klass)
+        return self.call(r).show.lookup
+
     def save(self):
         r = pb.Request()
         r.save.SetInParent()
