@@ -114,16 +114,25 @@ ew_tcp_mss_clamp(uint8_t *tcp, uint32_t len, uint16_t mss)
 			break;
 		if (kind == 2 && tcp[i + 1] == 4) {
 			uint16_t old = (uint16_t)(tcp[i + 2] << 8 | tcp[i + 3]);
+			uint16_t m_old = old, m_new = mss;
 			uint32_t c;
 
 			if (old <= mss)
 				return;
 			tcp[i + 2] = (uint8_t)(mss >> 8);
 			tcp[i + 3] = (uint8_t)mss;
+			/* The value straddles two checksum words when it starts
+			 * at an odd offset (e.g. after a 3-byte window scale):
+			 * its bytes then count swapped in the sum, so the
+			 * update uses the byte-swapped words (RFC 1071 2(B)). */
+			if (i & 1) {
+				m_old = (uint16_t)(old << 8 | old >> 8);
+				m_new = (uint16_t)(mss << 8 | mss >> 8);
+			}
 			/* RFC 1624: HC' = ~(~HC + ~m + m') */
 			c = (uint16_t)~(tcp[16] << 8 | tcp[17]);
-			c += (uint16_t)~old;
-			c += mss;
+			c += (uint16_t)~m_old;
+			c += m_new;
 			c = (c & 0xffff) + (c >> 16);
 			c = (c & 0xffff) + (c >> 16);
 			c = (uint16_t)~c;

@@ -844,6 +844,37 @@ t_mss_clamp_decap(void **state)
 	ew_neigh_del(A.dp.neigh, 0, 0x0a01000a);
 }
 
+/* Issue 12 item 5: a SYN whose MSS option starts at an odd offset
+ * (WScale, NOP, NOP, Timestamp, MSS, EOL: MSS at byte 35, its value at
+ * 37) is clamped with a checksum that still verifies from scratch. */
+static void
+t_mss_clamp_odd(void **state)
+{
+	static const uint8_t opt[20] = { 3, 3, 7, 1, 1, 8, 10, 0x11, 0x22, 0x33,
+		0x44, 0, 0, 0, 0, 2, 4, 0x05, 0xb4, 0 };
+	struct rte_mbuf *m = frame(0x0a02000a, IPPROTO_TCP, 40000, 80, 16, 64,
+			true, &mac_a[0]);
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
+			struct rte_ipv4_hdr *, 14);
+	uint8_t *tcp = (uint8_t *)(ip + 1);
+	uint16_t ck;
+
+	tcp[12] = 10 << 4;			/* 40-byte header */
+	memcpy(tcp + 20, opt, sizeof(opt));
+	tcp[16] = tcp[17] = 0;
+	ck = rte_ipv4_udptcp_cksum(ip, tcp);
+	memcpy(tcp + 16, &ck, 2);
+	rx1(&A, 0, m);
+	m = take_tx(&A, 1);
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 64);
+	tcp = (uint8_t *)(ip + 1);
+	assert_int_equal(tcp[35], 2);			/* kind MSS at an odd offset */
+	assert_int_equal(tcp[37] << 8 | tcp[38], 1450 - 40);
+	assert_memory_equal(tcp + 20, opt, 15);	/* the rest untouched */
+	assert_int_equal(rte_ipv4_udptcp_cksum_verify(ip, tcp), 0);
+	rte_pktmbuf_free(m);
+}
+
 static void
 t_garbage(void **state)
 {
@@ -1318,6 +1349,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(t_lan_route, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_mss_clamp, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_mss_clamp_decap, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_mss_clamp_odd, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_jumbo, setup_jumbo, teardown_jumbo),
 		cmocka_unit_test_setup_teardown(t_jumbo_lan_mtu, setup_jumbo_lan_1500,
