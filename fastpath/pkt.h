@@ -87,6 +87,20 @@ ew_ip_ttl_dec(struct rte_ipv4_hdr *ip)
 	ip->hdr_checksum = rte_cpu_to_be_16((uint16_t)c);
 }
 
+/* Set the TOS byte, with the RFC 1624 incremental checksum update. */
+static inline void
+ew_ip_tos_set(struct rte_ipv4_hdr *ip, uint8_t tos)
+{
+	uint32_t c = (uint16_t)~rte_be_to_cpu_16(ip->hdr_checksum);
+
+	c += (uint16_t)~(ip->version_ihl << 8 | ip->type_of_service);
+	c += (uint32_t)ip->version_ihl << 8 | tos;
+	c = (c & 0xffff) + (c >> 16);
+	c = (c & 0xffff) + (c >> 16);
+	ip->type_of_service = tos;
+	ip->hdr_checksum = rte_cpu_to_be_16((uint16_t)~c);
+}
+
 /*
  * Clamp the MSS option of a TCP SYN to MSS, updating the TCP checksum
  * incrementally. TCP is the TCP header with LEN bytes available.

@@ -57,7 +57,8 @@
 	_(POLICE_NEXTHOP, "punt_police_nexthop", "packets for unresolved next hops over their punt rate") \
 	_(POLICE_ICMP, "punt_police_icmp", "ICMP errors to send over their punt rate (the drop itself is counted too)") \
 	_(POLICE_FRAG, "punt_police_frag", "packets to fragment over their punt rate") \
-	_(POLICE_OV_ARP, "punt_police_ov_arp", "ARP inside a tunnel over its punt rate (per tunnel)")
+	_(POLICE_OV_ARP, "punt_police_ov_arp", "ARP inside a tunnel over its punt rate (per tunnel)") \
+	_(ECN_NOT_ECT, "ecn_not_ect", "tunnel packet marked CE (congestion) outside but Not-ECT inside (RFC 6040)")
 
 enum ew_drop {
 #define _(sym, name, help) EW_DROP_##sym,

@@ -449,8 +449,9 @@ lan_overlay(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 			ew_meta(m)->tos = (uint8_t)(cl->dscp << 2);
 		return;
 	}
+	/* outer DSCP from the class, ECN copied from inside (RFC 6040) */
 	if (unlikely(ew_encap(m, tu, &nh_mac, &peer_mac, hash,
-			(uint8_t)(cl->dscp << 2)) != 0)) {
+			(uint8_t)(cl->dscp << 2 | (ip->type_of_service & 3))) != 0)) {
 		drop(w, m, ifx, EW_DROP_NO_MBUF);
 		return;
 	}
@@ -474,11 +475,30 @@ lan_flush(struct ew_worker *w, const struct ew_tables *t)
 				&t->classes[w->pend_cls[i]]);
 }
 
+/* RFC 6040 section 4.2, normal mode, for an outer ECN field OUTER of
+ * ECT(1) or CE: CE marks an ECN-capable inner packet CE and drops a
+ * Not-ECT one; ECT(1) turns an inner ECT(0) into ECT(1). 0 when M goes on. */
+static __rte_noinline int
+ecn_decap(struct ew_worker *w, struct rte_mbuf *m, unsigned int ifx,
+		struct rte_ipv4_hdr *ip, uint8_t outer)
+{
+	uint8_t in = ip->type_of_service & 3;
+
+	if (outer == 3 && in == 0) {
+		drop(w, m, ifx, EW_DROP_ECN_NOT_ECT);
+		return -1;
+	}
+	if (outer == 3 ? in != 3 : in == 2)
+		ew_ip_tos_set(ip, (uint8_t)((ip->type_of_service & 0xfc) | outer));
+	return 0;
+}
+
 /* A decapsulated inner IPv4 packet (data at inner IP) from tunnel TUN (its
- * index in t->tun). Punts name the tunnel by its stable slot. */
+ * index in t->tun), whose outer ECN field was OECN. Punts name the tunnel
+ * by its stable slot. */
 static inline void
 inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
-		unsigned int ifx, unsigned int tun)
+		unsigned int ifx, unsigned int tun, uint8_t oecn)
 {
 	uint16_t tun_slot = t->tun[tun].slot;
 	struct rte_ipv4_hdr *ip;
@@ -486,6 +506,8 @@ inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 
 	ip = ip_parse(w, m, ifx);
 	if (ip == NULL)
+		return;
+	if (unlikely(oecn & 1) && ecn_decap(w, m, ifx, ip, oecn) != 0)
 		return;
 	dst = rte_be_to_cpu_32(ip->dst_addr);
 	if (ew_tables_is_local(t, dst)) {
@@ -521,6 +543,7 @@ wan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 {
 	struct rte_ipv4_hdr *ip;
 	uint32_t len;
+	uint8_t oecn;
 	int r, tun;
 
 	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
@@ -536,13 +559,14 @@ wan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		return;
 	}
 	len = rte_pktmbuf_data_len(m);
+	oecn = ip->type_of_service & 3;
 	r = ew_decap(t, m, ifx, &tun);
 	if (tun >= 0) {
 		w->st->tunnel[t->tun[tun].slot].rx_packets++;
 		w->st->tunnel[t->tun[tun].slot].rx_bytes += len;
 	}
 	if (likely(r == EW_DECAP_IPV4))
-		inner_ipv4(w, t, m, ifx, (unsigned int)tun);
+		inner_ipv4(w, t, m, ifx, (unsigned int)tun, oecn);
 	else if (r == EW_DECAP_ARP)
 		punt(w, m, EW_PUNT_OV_ARP, ifx, t->tun[tun].slot, 0, 0);
 	else
