@@ -94,6 +94,10 @@ struct ew_lcore_stats {
 	struct ew_port_stats port[EW_MAX_PORTS];	/* by interface index */
 	uint64_t drop[EW_DROP_MAX];
 	uint64_t punted;
+	/* ARP normal mode (control thread): neighbours' MAC moves followed,
+	 * held back by the per-address rate limit, refused because the old
+	 * MAC of a pinned neighbour still answered */
+	uint64_t arp_moves, arp_moves_limited, arp_moves_refused;
 	struct ew_tunnel_stats tunnel[EW_MAX_TUNNELS];
 	struct ew_class_stats cls[EW_MAX_CLASSES];
 } __rte_cache_aligned;
