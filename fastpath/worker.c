@@ -475,24 +475,6 @@ lan_flush(struct ew_worker *w, const struct ew_tables *t)
 				&t->classes[w->pend_cls[i]]);
 }
 
-/* RFC 6040 section 4.2, normal mode, for an outer ECN field OUTER of
- * ECT(1) or CE: CE marks an ECN-capable inner packet CE and drops a
- * Not-ECT one; ECT(1) turns an inner ECT(0) into ECT(1). 0 when M goes on. */
-static __rte_noinline int
-ecn_decap(struct ew_worker *w, struct rte_mbuf *m, unsigned int ifx,
-		struct rte_ipv4_hdr *ip, uint8_t outer)
-{
-	uint8_t in = ip->type_of_service & 3;
-
-	if (outer == 3 && in == 0) {
-		drop(w, m, ifx, EW_DROP_ECN_NOT_ECT);
-		return -1;
-	}
-	if (outer == 3 ? in != 3 : in == 2)
-		ew_ip_tos_set(ip, (uint8_t)((ip->type_of_service & 0xfc) | outer));
-	return 0;
-}
-
 /* A decapsulated inner IPv4 packet (data at inner IP) from tunnel TUN (its
  * index in t->tun), whose outer ECN field was OECN. Punts name the tunnel
  * by its stable slot. */
@@ -507,8 +489,10 @@ inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	ip = ip_parse(w, m, ifx);
 	if (ip == NULL)
 		return;
-	if (unlikely(oecn & 1) && ecn_decap(w, m, ifx, ip, oecn) != 0)
+	if (unlikely(oecn & 1) && ew_ecn_decap(ip, oecn) != 0) {
+		drop(w, m, ifx, EW_DROP_ECN_NOT_ECT);
 		return;
+	}
 	dst = rte_be_to_cpu_32(ip->dst_addr);
 	if (ew_tables_is_local(t, dst)) {
 		punt_in(w, m, is_probe(ip, rte_pktmbuf_data_len(m)) ?
