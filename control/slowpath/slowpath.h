@@ -34,7 +34,7 @@
 #define EW_NEIGH_PROBES		3
 #define EW_NEIGH_MOVE_MS	1000	/* a MAC move per address at most this
 					 * often (ARP normal mode) */
-#define EW_NEIGH_VERIFY_MS	500	/* a pinned entry's old MAC has this
+#define EW_NEIGH_VERIFY_MS	250	/* a pinned entry's old MAC has this
 					 * long to answer before a move */
 #define EW_ICMP_RATE		100	/* ICMP errors per second (burst as many) */
 

@@ -5,7 +5,9 @@
 # pings (every 0.1 s) reach it again? The Linux kernel as site A first,
 # then edgeway (arp: normal, the default: within a second or two), then
 # edgeway with lan0 "arp: strict" (the old behaviour: not followed), and a
-# static neighbour entry, which never moves.
+# static neighbour entry, which never moves. The WAN gateway (a tunnel next
+# hop, pinned) does the same, as a replaced router or a VRRP takeover
+# would: its old MAC is gone, so edgeway follows after checking it.
 set -u
 . "$(dirname "$0")/../lib/lab.sh"
 . "$(dirname "$0")/../lib/topo.sh"
@@ -38,6 +40,29 @@ move() {
 	awk -v t0="$t0" '/bytes from/ { gsub(/[\[\]]/, "", $1); if ($1 > t0) { printf "%.2f\n", $1 - t0; found=1; exit } }
 		END { if (!found) print "none" }' "$out"
 }
+cat >"$LAB_DIR/garp_gw.py" <<'EOF'
+import sys
+from scapy.all import Ether, ARP, sendp, conf
+conf.verb = 0
+mac = sys.argv[1]
+sendp(Ether(src=mac, dst="ff:ff:ff:ff:ff:ff") /
+      ARP(op=2, hwsrc=mac, psrc="198.51.100.254", hwdst="ff:ff:ff:ff:ff:ff", pdst="198.51.100.254"),
+      iface="ra")
+EOF
+# move_gw MAC: the same for the underlay router's interface towards A
+# (gratuitous reply, as arping -A), host A pinging host B.
+move_gw() {
+	local out="$LAB_DIR/pinggw.$1" t0
+	lab_exec ha ping -D -n -i 0.1 -W 0.1 -c 60 10.2.0.10 >"$out" 2>&1 &
+	local pid=$!
+	sleep 1
+	lab_exec r ip link set ra address "$1"
+	lab_exec r "$SCAPY_PY" "$LAB_DIR/garp_gw.py" "$1"
+	t0=$(date +%s.%N)
+	wait "$pid"
+	awk -v t0="$t0" '/bytes from/ { gsub(/[\[\]]/, "", $1); if ($1 > t0) { printf "%.2f\n", $1 - t0; found=1; exit } }
+		END { if (!found) print "none" }' "$out"
+}
 # lt X LIMIT: X is a number below LIMIT
 lt() { [ "$1" != none ] && awk -v x="$1" -v l="$2" 'BEGIN { exit !(x < l) }'; }
 
@@ -47,6 +72,9 @@ check "kernel A: B reaches host A" wait_for 10 quiet lab_exec hb ping -c 1 -W 1 
 k=$(move 02:00:00:aa:00:01)
 echo "kernel A: host A reached again $k s after its gratuitous ARP"
 check "kernel A: follows the gratuitous ARP within 2 s" lt "$k" 2
+k=$(move_gw 02:00:00:ee:00:01)
+echo "kernel A: host B reached again $k s after the gateway's gratuitous ARP"
+check "kernel A: follows the gateway's gratuitous ARP within 2 s" lt "$k" 2
 topo_site_a_clear
 
 # --- edgeway as site A, arp: normal (default) ---
@@ -59,6 +87,12 @@ check "edgeway A: follows the gratuitous ARP within 2 s" lt "$e" 2
 out=$(ew_dump a)
 check "edgeway A: the move is counted (show stats: arp moves: 1 followed)" \
 	grep -q "arp moves: 1 followed" <<<"$out"
+e=$(move_gw 02:00:00:ee:00:02)
+echo "edgeway A: host B reached again $e s after the gateway's gratuitous ARP (pinned: old MAC checked first)"
+check "edgeway A: follows the gateway's gratuitous ARP within 2 s" lt "$e" 2
+out=$(ew_dump a)
+check "edgeway A: both moves counted (arp moves: 2 followed)" \
+	grep -q "arp moves: 2 followed" <<<"$out"
 ew_stop a
 
 # --- arp: strict on lan0: the old behaviour, not followed ---
