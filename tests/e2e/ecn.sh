@@ -92,7 +92,10 @@ topo_site_a_clear
 topo_peer_config vxlan 100 "$LAB_DIR/a.yaml"
 ew_start a ea "$LAB_DIR/a.yaml" || exit 1
 check "edgeway A: overlay up" wait_for 10 quiet lab_exec ha ping -c 1 -W 1 10.2.0.10
-wanmac=$(ew_dump a | awk '$1 == "inet" && $2 == "wan" { print tolower($4) }')
+for _ in 1 2 3 4 5; do	# a loaded machine may cut a dump short
+	wanmac=$(ew_dump a | awk '$1 == "inet" && $2 == "wan" { print tolower($4) }')
+	[ -n "$wanmac" ] && break
+done
 before=$(ew_drop_count a ecn_not_ect)
 run edgeway "$wanmac"
 after=$(ew_drop_count a ecn_not_ect)
