@@ -91,6 +91,14 @@ struct ew_neigh_cfg {
 	struct ew_pos pos;
 };
 
+/* How ARP may change a known neighbour's MAC on an interface. */
+enum ew_arp {
+	EW_ARP_NORMAL,		/* default: follow gratuitous ARP and a known
+				 * host's requests (rate-limited, logged) */
+	EW_ARP_STRICT,		/* only answers to our own requests, and only
+				 * once an entry has gone stale */
+};
+
 struct ew_iface_cfg {
 	char name[EW_IFNAME_MAX];
 	enum ew_role role;
@@ -98,6 +106,7 @@ struct ew_iface_cfg {
 	struct ew_prefix address;	/* node address + subnet length */
 	uint32_t gateway;		/* WAN only; 0 = none */
 	uint16_t mtu;
+	enum ew_arp arp;
 	struct ew_lan_route *routes;
 	unsigned int n_routes;
 	struct ew_neigh_cfg *neighbors;	/* static, on this interface's subnet */

@@ -20,6 +20,7 @@ static const char *const role_names[] = { "lan", "wan", NULL };
 static const char *const encap_names[] = { "vxlan", "gre", NULL };
 static const char *const idle_names[] = { "adaptive", "poll", NULL };
 static const char *const balance_names[] = { "none", "flow", NULL };
+static const char *const arp_names[] = { "normal", "strict", NULL };
 const char *const ew_probe_names[] = { "auto", "stamp", "icmp", "none", NULL };
 
 const char *
@@ -121,6 +122,8 @@ static const struct ew_field iface_fields[] = {
 		AT(struct ew_iface_cfg, gateway), .flags = OMIT },
 	{ "mtu", "interface mtu", EW_FT_UINT, AT(struct ew_iface_cfg, mtu),
 		.lo = 576, .hi = 9000, .def = 1500 },
+	{ "arp", "interface arp", EW_FT_ENUM, AT(struct ew_iface_cfg, arp),
+		.flags = OMIT, .names = arp_names, .def = EW_ARP_NORMAL },
 	{ "routes", "interface routes", EW_FT_LIST,
 		AT(struct ew_iface_cfg, routes), .flags = OMIT,
 		.off2 = offsetof(struct ew_iface_cfg, n_routes),

@@ -196,6 +196,9 @@ ew_dp_stats_sum(const struct ew_dp *dp, struct ew_lcore_stats *out)
 		for (i = 0; i < EW_DROP_MAX; i++)
 			out->drop[i] += s->drop[i];
 		out->punted += s->punted;
+		out->arp_moves += s->arp_moves;
+		out->arp_moves_limited += s->arp_moves_limited;
+		out->arp_moves_refused += s->arp_moves_refused;
 		for (i = 0; i < EW_MAX_TUNNELS; i++) {
 			out->tunnel[i].tx_packets += s->tunnel[i].tx_packets;
 			out->tunnel[i].tx_bytes += s->tunnel[i].tx_bytes;

@@ -106,6 +106,23 @@ ew_gre_decap(const struct ew_tables *t, struct rte_mbuf *m, unsigned int ifx,
 	return EW_DECAP_IPV4;
 }
 
+/* RFC 6040 section 4.2, normal mode, on the inner header IP for an outer
+ * ECN field OUTER of ECT(1) or CE (the worker tests bit 0 first): CE marks
+ * an ECN-capable inner packet CE, ECT(1) turns an inner ECT(0) into
+ * ECT(1). Returns -1 when the packet must be dropped (outer CE, inner
+ * Not-ECT: EW_DROP_ECN_NOT_ECT), else 0. */
+static inline int
+ew_ecn_decap(struct rte_ipv4_hdr *ip, uint8_t outer)
+{
+	uint8_t in = ip->type_of_service & 3;
+
+	if (outer == 3 && in == 0)
+		return -1;
+	if (outer == 3 ? in != 3 : in == 2)
+		ew_ip_tos_set(ip, (uint8_t)((ip->type_of_service & 0xfc) | outer));
+	return 0;
+}
+
 /*
  * Decapsulate M (data at the outer IPv4 header, the whole packet in one
  * segment) that arrived on WAN IFX. Returns EW_DECAP_IPV4,

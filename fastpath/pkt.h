@@ -87,6 +87,20 @@ ew_ip_ttl_dec(struct rte_ipv4_hdr *ip)
 	ip->hdr_checksum = rte_cpu_to_be_16((uint16_t)c);
 }
 
+/* Set the TOS byte, with the RFC 1624 incremental checksum update. */
+static inline void
+ew_ip_tos_set(struct rte_ipv4_hdr *ip, uint8_t tos)
+{
+	uint32_t c = (uint16_t)~rte_be_to_cpu_16(ip->hdr_checksum);
+
+	c += (uint16_t)~(ip->version_ihl << 8 | ip->type_of_service);
+	c += (uint32_t)ip->version_ihl << 8 | tos;
+	c = (c & 0xffff) + (c >> 16);
+	c = (c & 0xffff) + (c >> 16);
+	ip->type_of_service = tos;
+	ip->hdr_checksum = rte_cpu_to_be_16((uint16_t)~c);
+}
+
 /*
  * Clamp the MSS option of a TCP SYN to MSS, updating the TCP checksum
  * incrementally. TCP is the TCP header with LEN bytes available.
@@ -114,16 +128,25 @@ ew_tcp_mss_clamp(uint8_t *tcp, uint32_t len, uint16_t mss)
 			break;
 		if (kind == 2 && tcp[i + 1] == 4) {
 			uint16_t old = (uint16_t)(tcp[i + 2] << 8 | tcp[i + 3]);
+			uint16_t m_old = old, m_new = mss;
 			uint32_t c;
 
 			if (old <= mss)
 				return;
 			tcp[i + 2] = (uint8_t)(mss >> 8);
 			tcp[i + 3] = (uint8_t)mss;
+			/* The value straddles two checksum words when it starts
+			 * at an odd offset (e.g. after a 3-byte window scale):
+			 * its bytes then count swapped in the sum, so the
+			 * update uses the byte-swapped words (RFC 1071 2(B)). */
+			if (i & 1) {
+				m_old = (uint16_t)(old << 8 | old >> 8);
+				m_new = (uint16_t)(mss << 8 | mss >> 8);
+			}
 			/* RFC 1624: HC' = ~(~HC + ~m + m') */
 			c = (uint16_t)~(tcp[16] << 8 | tcp[17]);
-			c += (uint16_t)~old;
-			c += mss;
+			c += (uint16_t)~m_old;
+			c += m_new;
 			c = (c & 0xffff) + (c >> 16);
 			c = (c & 0xffff) + (c >> 16);
 			c = (uint16_t)~c;

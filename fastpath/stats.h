@@ -59,7 +59,8 @@
 	_(POLICE_FRAG, "punt_police_frag", "packets to fragment over their punt rate") \
 	_(POLICE_OV_ARP, "punt_police_ov_arp", "ARP inside a tunnel over its punt rate (per tunnel)") \
 	_(AFP_CUT, "afp_cut", "af_packet ring frame cut short: a datagram the kernel reassembled, longer than a ring frame (its whole copy is forwarded again as fragments)") \
-	_(INNER_L2_BCAST, "inner_l2_bcast", "inner frame to the broadcast MAC with a unicast IP destination not ours: not routed, no ICMP error (RFC 1812 5.3.4, 4.3.2.7)")
+	_(INNER_L2_BCAST, "inner_l2_bcast", "inner frame to the broadcast MAC with a unicast IP destination not ours: not routed, no ICMP error (RFC 1812 5.3.4, 4.3.2.7)") \
+	_(ECN_NOT_ECT, "ecn_not_ect", "tunnel packet marked CE (congestion) outside but Not-ECT inside (RFC 6040)")
 
 enum ew_drop {
 #define _(sym, name, help) EW_DROP_##sym,
@@ -95,6 +96,10 @@ struct ew_lcore_stats {
 	struct ew_port_stats port[EW_MAX_PORTS];	/* by interface index */
 	uint64_t drop[EW_DROP_MAX];
 	uint64_t punted;
+	/* ARP normal mode (control thread): neighbours' MAC moves followed,
+	 * held back by the per-address rate limit, refused because the old
+	 * MAC of a pinned neighbour still answered */
+	uint64_t arp_moves, arp_moves_limited, arp_moves_refused;
 	struct ew_tunnel_stats tunnel[EW_MAX_TUNNELS];
 	struct ew_class_stats cls[EW_MAX_CLASSES];
 } __rte_cache_aligned;

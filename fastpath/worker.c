@@ -486,8 +486,9 @@ lan_overlay(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 			ew_meta(m)->tos = (uint8_t)(cl->dscp << 2);
 		return;
 	}
+	/* outer DSCP from the class, ECN copied from inside (RFC 6040) */
 	if (unlikely(ew_encap(m, tu, &nh_mac, &peer_mac, hash,
-			(uint8_t)(cl->dscp << 2)) != 0)) {
+			(uint8_t)(cl->dscp << 2 | (ip->type_of_service & 3))) != 0)) {
 		drop(w, m, ifx, EW_DROP_NO_MBUF);
 		return;
 	}
@@ -512,11 +513,11 @@ lan_flush(struct ew_worker *w, const struct ew_tables *t)
 }
 
 /* A decapsulated inner IPv4 packet (data at inner IP) from tunnel TUN (its
- * index in t->tun); BCAST: its frame went to the broadcast MAC. Punts name
- * the tunnel by its stable slot. */
+ * index in t->tun), whose outer ECN field was OECN; BCAST: its frame went
+ * to the broadcast MAC. Punts name the tunnel by its stable slot. */
 static inline void
 inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
-		unsigned int ifx, unsigned int tun, bool bcast)
+		unsigned int ifx, unsigned int tun, uint8_t oecn, bool bcast)
 {
 	uint16_t tun_slot = t->tun[tun].slot;
 	struct rte_ipv4_hdr *ip;
@@ -525,6 +526,10 @@ inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	ip = ip_parse(w, m, ifx);
 	if (ip == NULL)
 		return;
+	if (unlikely(oecn & 1) && ew_ecn_decap(ip, oecn) != 0) {
+		drop(w, m, ifx, EW_DROP_ECN_NOT_ECT);
+		return;
+	}
 	dst = rte_be_to_cpu_32(ip->dst_addr);
 	if (ew_tables_is_local(t, dst)) {
 		punt_in(w, m, is_probe(ip, rte_pktmbuf_data_len(m)) ?
@@ -565,6 +570,7 @@ wan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 {
 	struct rte_ipv4_hdr *ip;
 	uint32_t len;
+	uint8_t oecn;
 	int r, tun;
 
 	rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
@@ -580,13 +586,14 @@ wan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		return;
 	}
 	len = rte_pktmbuf_data_len(m);
+	oecn = ip->type_of_service & 3;
 	r = ew_decap(t, m, ifx, &tun);
 	if (tun >= 0) {
 		w->st->tunnel[t->tun[tun].slot].rx_packets++;
 		w->st->tunnel[t->tun[tun].slot].rx_bytes += len;
 	}
 	if (likely(r == EW_DECAP_IPV4 || r == EW_DECAP_IPV4_BCAST))
-		inner_ipv4(w, t, m, ifx, (unsigned int)tun,
+		inner_ipv4(w, t, m, ifx, (unsigned int)tun, oecn,
 				r == EW_DECAP_IPV4_BCAST);
 	else if (r == EW_DECAP_ARP)
 		punt(w, m, EW_PUNT_OV_ARP, ifx, t->tun[tun].slot, 0, 0);

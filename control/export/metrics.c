@@ -244,6 +244,11 @@ write_totals(FILE *f, const struct ew_metrics *m, const struct ew_lcore_stats *s
 				ew_drop_names[i], s->drop[i]);
 	family(f, "edgeway_punted_total", "counter", "Packets handed to the control thread.");
 	fprintf(f, "edgeway_punted_total %" PRIu64 "\n", s->punted);
+	family(f, "edgeway_arp_moves_total", "counter",
+			"Neighbours' MAC changes announced by ARP: followed, held back by the per-address rate limit (limited), refused because a pinned neighbour's old MAC still answered (refused).");
+	fprintf(f, "edgeway_arp_moves_total{result=\"followed\"} %" PRIu64 "\n", s->arp_moves);
+	fprintf(f, "edgeway_arp_moves_total{result=\"limited\"} %" PRIu64 "\n", s->arp_moves_limited);
+	fprintf(f, "edgeway_arp_moves_total{result=\"refused\"} %" PRIu64 "\n", s->arp_moves_refused);
 	family(f, "edgeway_generation", "gauge", "Table generations published since start.");
 	fprintf(f, "edgeway_generation %" PRIu64 "\n", d->generation);
 	family(f, "edgeway_api_requests_total", "counter", "Requests on the control socket.");

@@ -77,6 +77,9 @@ ew_show_stats(const struct ew_daemon *d, FILE *f)
 	if (s == NULL)
 		return;
 	fprintf(f, "punted to control: %" PRIu64 "\n", s->punted);
+	fprintf(f, "arp moves: %" PRIu64 " followed, %" PRIu64
+			" rate-limited, %" PRIu64 " refused (old MAC answered)\n",
+			s->arp_moves, s->arp_moves_limited, s->arp_moves_refused);
 	fprintf(f, "%-16s %12s  %s\n", "drop reason", "packets", "meaning");
 	for (i = 0; i < EW_DROP_MAX; i++)
 		if (s->drop[i] != 0)

@@ -129,6 +129,23 @@ ew_sp_arp_request(struct ew_sp *sp, struct ew_nent *e)
 		ew_sp_send_l2(sp, e->scope, m);
 }
 
+/* Pinned entry E (on a port) was announced with a new MAC: ask its old
+ * MAC, unicast, whether it still has the address (ew_sp_learn() refuses
+ * the move if it answers in time). */
+void
+ew_sp_arp_probe_old(struct ew_sp *sp, const struct ew_nent *e)
+{
+	const struct ew_tables *t = sp->t;
+	struct rte_mbuf *m;
+
+	if (e->scope >= t->n_ports)
+		return;
+	m = arp_build(sp, RTE_ARP_OP_REQUEST, &t->ports[e->scope].mac,
+			t->ports[e->scope].addr, &e->mac, e->ip, &e->mac, true);
+	if (m != NULL)
+		ew_sp_send_l2(sp, e->scope, m);
+}
+
 /* ARP payload A, arriving on port IFX (TXI == EW_TUN_NONE) or inside VXLAN
  * tunnel TXI. M is reused for the reply. */
 void
@@ -140,6 +157,7 @@ ew_sp_arp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
 	struct rte_arp_hdr *a;
 	struct rte_ether_addr sha, our_mac;
 	uint32_t sip, tip, our_ip, scope;
+	unsigned int follow = 0;
 	uint16_t op;
 
 	if (rte_pktmbuf_data_len(m) < sizeof(*eth) + sizeof(*a)) {
@@ -176,6 +194,12 @@ ew_sp_arp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
 			ew_sp_drop(sp, m, EW_DROP_ARP_BAD);	/* sender off-link */
 			return;
 		}
+		/* normal mode follows a known host's new MAC in a gratuitous
+		 * ARP (request or reply) or in its request, as hosts do */
+		if ((op == RTE_ARP_OP_REQUEST || sip == tip) &&
+				(ifx >= t->cfg->n_ifaces ||
+				 t->cfg->ifaces[ifx].arp == EW_ARP_NORMAL))
+			follow = EW_LEARN_FOLLOW;
 	}
 	if (rte_is_multicast_ether_addr(&sha) || rte_is_zero_ether_addr(&sha) ||
 			sip == our_ip) {
@@ -185,7 +209,7 @@ ew_sp_arp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
 	if (op == RTE_ARP_OP_REQUEST && tip == our_ip) {
 		/* RFC 826: the asker is a neighbour worth knowing */
 		if (sip != 0)
-			ew_sp_learn(sp, scope, sip, &sha, true);
+			ew_sp_learn(sp, scope, sip, &sha, EW_LEARN_CREATE | follow);
 		a->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REPLY);
 		a->arp_data.arp_tha = sha;
 		a->arp_data.arp_tip = a->arp_data.arp_sip;
@@ -200,8 +224,8 @@ ew_sp_arp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
 		return;
 	}
 	if (op == RTE_ARP_OP_REPLY && tip == our_ip)
-		ew_sp_learn(sp, scope, sip, &sha, false);
-	else if (sip != 0)	/* refresh only if asked */
-		ew_sp_learn(sp, scope, sip, &sha, false);
+		ew_sp_learn(sp, scope, sip, &sha, follow);
+	else if (sip != 0)	/* refresh only if asked, or follow */
+		ew_sp_learn(sp, scope, sip, &sha, follow);
 	rte_pktmbuf_free(m);
 }

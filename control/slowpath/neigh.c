@@ -197,40 +197,19 @@ kick_overlay(struct ew_sp *sp, uint32_t scope, uint32_t ip)
 	}
 }
 
-/* A MAC for (SCOPE, IP) was confirmed: publish and release held packets. */
-void
-ew_sp_learn(struct ew_sp *sp, uint32_t scope, uint32_t ip,
-		const struct rte_ether_addr *mac, bool create)
+/* E's MAC is MAC, confirmed now: publish and release held packets. */
+static void
+ent_confirm(struct ew_sp *sp, struct ew_nent *e,
+		const struct rte_ether_addr *mac)
 {
-	struct ew_nent *e = ent_find(sp, scope, ip);
 	struct rte_mbuf *q[EW_NEIGH_QLEN];
 	unsigned int i, nq;
 	bool changed;
 
-	if (e == NULL) {
-		if (!create)
-			return;
-		e = ent_new(sp, scope, ip);
-		if (e == NULL)
-			return;
-	} else if (e->fixed) {
-		return;		/* static entries come from the config only */
-	} else if (e->state == EW_N_REACHABLE && !e->asked && !create) {
-		/* unsolicited reply for an entry we did not ask about: do not
-		 * let it overwrite what we know (ARP spoofing) */
-		return;
-	} else if (e->state == EW_N_REACHABLE && !e->asked &&
-			!rte_is_same_ether_addr(&e->mac, mac) &&
-			sp->now_ms - e->confirmed_ms < EW_NEIGH_REACHABLE_MS) {
-		/* someone else claims a fresh entry's address by asking us:
-		 * keep the entry until it goes stale (poisoning) */
-		SP_LOG(DEBUG, "ARP: refused a new MAC for a fresh entry\n");
-		return;
-	}
 	changed = e->state != EW_N_REACHABLE ||
 			!rte_is_same_ether_addr(&e->mac, mac);
 	if (changed) {
-		if (ew_neigh_set(sp->dp->neigh, scope, ip, mac) != 0) {
+		if (ew_neigh_set(sp->dp->neigh, e->scope, e->ip, mac) != 0) {
 			SP_LOG(WARNING, "neighbour table full\n");
 			return;
 		}
@@ -240,6 +219,7 @@ ew_sp_learn(struct ew_sp *sp, uint32_t scope, uint32_t ip,
 	e->state = EW_N_REACHABLE;
 	e->asked = false;
 	e->probes = 0;
+	e->verify_ms = 0;
 	e->confirmed_ms = sp->now_ms;
 	e->next_ms = sp->now_ms + EW_NEIGH_REACHABLE_MS;
 	nq = e->nq;
@@ -253,8 +233,90 @@ ew_sp_learn(struct ew_sp *sp, uint32_t scope, uint32_t ip,
 	 * generation, changes nothing they wait for; the tick retries them).
 	 * Tunnel next hops are pinned: other neighbours (a big LAN's hosts
 	 * asking for us) never cost a look at the tunnels. */
-	if (changed && e->pinned && !(scope & EW_SCOPE_OV))
-		kick_overlay(sp, scope, ip);
+	if (changed && e->pinned && !(e->scope & EW_SCOPE_OV))
+		kick_overlay(sp, e->scope, e->ip);
+}
+
+/* E moves to MAC: logged, counted, published. */
+static void
+ent_move(struct ew_sp *sp, struct ew_nent *e, const struct rte_ether_addr *mac)
+{
+	char a[RTE_ETHER_ADDR_FMT_SIZE], b[RTE_ETHER_ADDR_FMT_SIZE];
+
+	rte_ether_format_addr(a, sizeof(a), &e->mac);
+	rte_ether_format_addr(b, sizeof(b), mac);
+	SP_LOG(NOTICE, "ARP: %u.%u.%u.%u on %s moved from %s to %s\n",
+			e->ip >> 24, (e->ip >> 16) & 0xff, (e->ip >> 8) & 0xff,
+			e->ip & 0xff, e->scope < sp->t->n_ports ?
+			sp->t->ports[e->scope].name : "overlay", a, b);
+	sp->st->arp_moves++;
+	e->moved_ms = sp->now_ms;
+	ent_confirm(sp, e, mac);
+}
+
+/* ARP normal mode: known entry E (reachable) announced with another MAC.
+ * At most one move per address per EW_NEIGH_MOVE_MS (the rest counted);
+ * a pinned entry (a tunnel's or a route's next hop) asks its old MAC
+ * first and moves only if that stays silent for EW_NEIGH_VERIFY_MS. */
+static void
+ent_follow(struct ew_sp *sp, struct ew_nent *e, const struct rte_ether_addr *mac)
+{
+	if (e->moved_ms != 0 && sp->now_ms - e->moved_ms < EW_NEIGH_MOVE_MS) {
+		sp->st->arp_moves_limited++;
+		return;
+	}
+	if (!e->pinned) {
+		ent_move(sp, e, mac);
+		return;
+	}
+	e->cand = *mac;
+	if (e->verify_ms == 0) {
+		e->verify_ms = sp->now_ms + EW_NEIGH_VERIFY_MS;
+		ew_sp_arp_probe_old(sp, e);
+	}
+}
+
+/* ARP says (SCOPE, IP) is at MAC: learn it (FLAGS: EW_LEARN_*) unless the
+ * checks against spoofing and poisoning say no. */
+void
+ew_sp_learn(struct ew_sp *sp, uint32_t scope, uint32_t ip,
+		const struct rte_ether_addr *mac, unsigned int flags)
+{
+	struct ew_nent *e = ent_find(sp, scope, ip);
+	bool create = flags & EW_LEARN_CREATE;
+
+	if (e == NULL) {
+		if (!create)
+			return;
+		e = ent_new(sp, scope, ip);
+		if (e == NULL)
+			return;
+	} else if (e->fixed) {
+		return;		/* static entries come from the config only */
+	} else if (e->verify_ms != 0 && rte_is_same_ether_addr(&e->mac, mac)) {
+		/* the old MAC still speaks for its address: no move */
+		SP_LOG(WARNING, "ARP: a pinned neighbour's owner still answers: move refused\n");
+		sp->st->arp_moves_refused++;
+		e->verify_ms = 0;
+		return;
+	} else if (e->state == EW_N_REACHABLE &&
+			!rte_is_same_ether_addr(&e->mac, mac) &&
+			(flags & EW_LEARN_FOLLOW)) {
+		ent_follow(sp, e, mac);
+		return;
+	} else if (e->state == EW_N_REACHABLE && !e->asked && !create) {
+		/* unsolicited reply for an entry we did not ask about: do not
+		 * let it overwrite what we know (ARP spoofing) */
+		return;
+	} else if (e->state == EW_N_REACHABLE && !e->asked &&
+			!rte_is_same_ether_addr(&e->mac, mac) &&
+			sp->now_ms - e->confirmed_ms < EW_NEIGH_REACHABLE_MS) {
+		/* someone else claims a fresh entry's address by asking us:
+		 * keep the entry until it goes stale (poisoning) */
+		SP_LOG(DEBUG, "ARP: refused a new MAC for a fresh entry\n");
+		return;
+	}
+	ent_confirm(sp, e, mac);
 }
 
 /* What a packet into tunnel TXI would wait for: 0 nothing (next hops
@@ -333,7 +395,7 @@ set_static(struct ew_sp *sp, uint32_t scope, uint32_t ip, const uint8_t *mac)
 		return;
 	}
 	e->fixed = false;
-	ew_sp_learn(sp, scope, ip, &a, true);
+	ew_sp_learn(sp, scope, ip, &a, EW_LEARN_CREATE);
 	e->fixed = true;
 	e->next_ms = UINT64_MAX;
 }
@@ -419,6 +481,12 @@ ew_sp_tick(struct ew_sp *sp, uint64_t now_ms)
 	for (i = 0; i < sp->n_ent; i++) {
 		struct ew_nent *e = &sp->ent[i];
 
+		if (e->verify_ms != 0 && e->verify_ms <= now_ms) {
+			/* the old MAC stayed silent: follow the new one */
+			if (e->state == EW_N_REACHABLE && !e->fixed)
+				ent_move(sp, e, &e->cand);
+			e->verify_ms = 0;
+		}
 		if (e->state == EW_N_FREE || e->next_ms > now_ms)
 			continue;
 		if (e->state == EW_N_INCOMPLETE) {

@@ -106,7 +106,8 @@ ew_sp_out_tunnel(struct ew_sp *sp, struct rte_mbuf *m, unsigned int tun,
 		peer_mac = *peer;
 	}
 	if (ew_encap(m, tu, &nh_mac, &peer_mac,
-			ew_flow_hash(ip, rte_pktmbuf_data_len(m)), tos) != 0) {
+			ew_flow_hash(ip, rte_pktmbuf_data_len(m)),
+			(uint8_t)((tos & 0xfc) | (ip->type_of_service & 3))) != 0) {
 		ew_sp_drop(sp, m, EW_DROP_NO_MBUF);
 		return;
 	}

@@ -32,6 +32,10 @@
 #define EW_NEIGH_REACHABLE_MS	30000	/* refresh after this */
 #define EW_NEIGH_RETRY_MS	1000
 #define EW_NEIGH_PROBES		3
+#define EW_NEIGH_MOVE_MS	1000	/* a MAC move per address at most this
+					 * often (ARP normal mode) */
+#define EW_NEIGH_VERIFY_MS	250	/* a pinned entry's old MAC has this
+					 * long to answer before a move */
 #define EW_ICMP_RATE		100	/* ICMP errors per second (burst as many) */
 
 struct ew_sp;

@@ -51,8 +51,12 @@ struct ew_nent {
 	uint8_t probes;
 	uint8_t nq;
 	struct rte_ether_addr mac;
+	struct rte_ether_addr cand;	/* pinned: the MAC announced, moved to
+					 * at verify_ms unless mac answers */
 	uint64_t confirmed_ms;
 	uint64_t next_ms;
+	uint64_t moved_ms;		/* last MAC move (rate limit) */
+	uint64_t verify_ms;		/* 0, or a move waits until then */
 	int32_t next;			/* hash chain, or free list */
 	struct rte_mbuf *q[EW_NEIGH_QLEN];
 };
@@ -95,13 +99,19 @@ void ew_sp_neigh_init(struct ew_sp *sp);
 void ew_sp_neigh_free(struct ew_sp *sp);
 const struct rte_ether_addr *ew_sp_resolve(struct ew_sp *sp, uint32_t scope,
 		uint32_t ip, struct rte_mbuf *m);
+/* ew_sp_learn() flags: create the entry (an asker we answer); follow a
+ * new MAC for a known entry (gratuitous ARP or a request, ARP normal
+ * mode: rate-limited, verified first for pinned entries). */
+#define EW_LEARN_CREATE	0x1
+#define EW_LEARN_FOLLOW	0x2
 void ew_sp_learn(struct ew_sp *sp, uint32_t scope, uint32_t ip,
-		const struct rte_ether_addr *mac, bool create);
+		const struct rte_ether_addr *mac, unsigned int flags);
 int ew_sp_tunnel_waiting(struct ew_sp *sp, unsigned int tun);
 void ew_sp_l2_refresh(struct ew_sp *sp);
 
 /* arp.c */
 void ew_sp_arp_request(struct ew_sp *sp, struct ew_nent *e);
+void ew_sp_arp_probe_old(struct ew_sp *sp, const struct ew_nent *e);
 void ew_sp_arp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
 		uint16_t tun);
 void ew_sp_ov_send_arp(struct ew_sp *sp, struct rte_mbuf *m, unsigned int tun,

@@ -143,7 +143,7 @@ static void
 t_unknown_key(void **state)
 {
 	expect_error(edit(7, "    address: 10.1.0.1/24\n    colour: red\n"),
-		"t.yaml:8:5: error: interface: unknown key 'colour' (expected one of: name, role, device, address, gateway, mtu, routes, neighbors)");
+		"t.yaml:8:5: error: interface: unknown key 'colour' (expected one of: name, role, device, address, gateway, mtu, arp, routes, neighbors)");
 }
 
 static void

@@ -4,7 +4,9 @@
  * gratuitous replies, poisoning of fresh entries, static entries, and the
  * table's bound with eviction (issue 7). ARP frames go through
  * ew_sp_handle() as the worker would punt them; what the workers would see
- * is read back from the lock-free neighbour hash.
+ * is read back from the lock-free neighbour hash. lan0 runs ARP strict
+ * (the behaviour before issue 12); inet the default, normal: it follows
+ * gratuitous ARP and known hosts' requests, within limits.
  */
 
 #include <setjmp.h>
@@ -41,8 +43,10 @@ static const char cfg_text[] =
 	"    role: lan\n"
 	"    device: net_null0\n"
 	"    address: 10.1.0.1/16\n"
+	"    arp: strict\n"
 	"    neighbors: [ { address: 10.1.0.200, mac: \"02:00:00:00:00:c8\" } ]\n"
-	"  - { name: inet, role: wan, device: net_null1, address: 198.51.100.1/24, gateway: 198.51.100.254 }\n"
+	"  - { name: inet, role: wan, device: net_null1, address: 198.51.100.1/24, gateway: 198.51.100.254,\n"
+	"      neighbors: [ { address: 198.51.100.200, mac: \"02:00:00:00:01:c8\" } ] }\n"
 	"overlays:\n"
 	"  - name: gold\n    id: 100\n    encap: vxlan\n    address: 169.254.100.1/24\n"
 	"    tunnels: [{ name: to-b, wan: inet, remote: 203.0.113.2, peer: 169.254.100.2 }]\n";
@@ -194,6 +198,150 @@ t_mac_cache(void **state)
 	assert_int_equal(t->tun_l2[1] & EW_L2_VALID, 0);
 }
 
+/* ---- ARP normal mode, on inet (ifx 1) ---- */
+
+static struct rte_mbuf *
+arp1(uint16_t op, const struct rte_ether_addr *sha, uint32_t sip, uint32_t tip)
+{
+	struct rte_mbuf *m = arp(op, sha, sip, tip);
+
+	ew_meta(m)->ifx = 1;
+	return m;
+}
+
+static bool
+seen1_is(uint32_t ip, const struct rte_ether_addr *want)
+{
+	struct rte_ether_addr a;
+
+	if (ew_neigh_get(dp.neigh, 1, ip, &a) != 0)
+		return false;
+	return rte_is_same_ether_addr(&a, want);
+}
+
+static uint64_t
+moves(void)
+{
+	struct ew_lcore_stats *st = ew_dp_stats_snapshot(&dp);
+	uint64_t v = st->arp_moves;
+
+	free(st);
+	return v;
+}
+
+static uint64_t
+moves_limited(void)
+{
+	struct ew_lcore_stats *st = ew_dp_stats_snapshot(&dp);
+	uint64_t v = st->arp_moves_limited;
+
+	free(st);
+	return v;
+}
+
+static void
+tick_ms(unsigned int ms)
+{
+	now_ms += ms;
+	ew_sp_tick(sp, now_ms);
+}
+
+/* A gratuitous ARP (request or reply) moves a known host at once; the
+ * move is counted. Unknown addresses are not created by it. */
+static void
+t_garp_follows(void **state)
+{
+	struct rte_ether_addr a = mac_n(0x50), b = mac_n(0x51), c = mac_n(0x52);
+	uint64_t m0 = moves();
+
+	feed(arp1(RTE_ARP_OP_REQUEST, &a, 0xc6336432, 0xc6336401));
+	assert_true(seen1_is(0xc6336432, &a));
+	feed(arp1(RTE_ARP_OP_REQUEST, &b, 0xc6336432, 0xc6336432));
+	assert_true(seen1_is(0xc6336432, &b));
+	assert_int_equal(moves(), m0 + 1);
+	tick_ms(1100);
+	feed(arp1(RTE_ARP_OP_REPLY, &c, 0xc6336432, 0xc6336432));	/* arping -A */
+	assert_true(seen1_is(0xc6336432, &c));
+	assert_int_equal(moves(), m0 + 2);
+	/* nobody we know: nothing created */
+	feed(arp1(RTE_ARP_OP_REQUEST, &a, 0xc6336433, 0xc6336433));
+	assert_false(seen1_is(0xc6336433, &a));
+	/* a plain unsolicited reply still changes nothing */
+	tick_ms(1100);
+	feed(arp1(RTE_ARP_OP_REPLY, &a, 0xc6336432, 0xc6336401));
+	assert_true(seen1_is(0xc6336432, &c));
+}
+
+/* A known host's request (to us or to anyone) with a new MAC moves it;
+ * moves of one address are rate-limited to one a second, the rest
+ * counted. */
+static void
+t_request_follows_rate_limited(void **state)
+{
+	struct rte_ether_addr a = mac_n(0x60), b = mac_n(0x61), c = mac_n(0x62);
+	uint64_t l0 = moves_limited();
+
+	feed(arp1(RTE_ARP_OP_REQUEST, &a, 0xc6336440, 0xc6336401));
+	feed(arp1(RTE_ARP_OP_REQUEST, &b, 0xc6336440, 0xc6336401));
+	assert_true(seen1_is(0xc6336440, &b));
+	/* flapping within the second: held back, counted */
+	feed(arp1(RTE_ARP_OP_REQUEST, &c, 0xc6336440, 0xc6336499));
+	feed(arp1(RTE_ARP_OP_REQUEST, &a, 0xc6336440, 0xc6336440));
+	assert_true(seen1_is(0xc6336440, &b));
+	assert_int_equal(moves_limited(), l0 + 2);
+	tick_ms(1100);
+	feed(arp1(RTE_ARP_OP_REQUEST, &c, 0xc6336440, 0xc6336499));
+	assert_true(seen1_is(0xc6336440, &c));
+}
+
+/* Static entries never move, whatever the mode. */
+static void
+t_static_never_moves(void **state)
+{
+	struct rte_ether_addr evil = mac_n(0xbad), want = { { 2, 0, 0, 0, 1, 0xc8 } };
+
+	assert_true(seen1_is(0xc63364c8, &want));
+	tick_ms(1100);
+	feed(arp1(RTE_ARP_OP_REQUEST, &evil, 0xc63364c8, 0xc63364c8));
+	feed(arp1(RTE_ARP_OP_REPLY, &evil, 0xc63364c8, 0xc63364c8));
+	feed(arp1(RTE_ARP_OP_REQUEST, &evil, 0xc63364c8, 0xc6336401));
+	tick_ms(1100);
+	assert_true(seen1_is(0xc63364c8, &want));
+}
+
+/* The tunnel's gateway (pinned): a new MAC is followed only once the old
+ * one stays silent for EW_NEIGH_VERIFY_MS; if the old owner answers, the
+ * entry stays. */
+static void
+t_pinned_moves_only_when_owner_silent(void **state)
+{
+	struct rte_ether_addr gw = mac_n(0x9e), evil = mac_n(0xbad), nu = mac_n(0x9f);
+	struct rte_ether_addr got;
+	struct ew_lcore_stats *st;
+	uint64_t refused;
+
+	assert_true(seen1_is(0xc63364fe, &gw));		/* from t_mac_cache */
+	tick_ms(1100);
+	feed(arp1(RTE_ARP_OP_REQUEST, &evil, 0xc63364fe, 0xc63364fe));
+	assert_true(seen1_is(0xc63364fe, &gw));		/* not yet */
+	feed(arp1(RTE_ARP_OP_REPLY, &gw, 0xc63364fe, 0xc6336401));	/* owner */
+	tick_ms(EW_NEIGH_VERIFY_MS + 100);
+	assert_true(seen1_is(0xc63364fe, &gw));
+	st = ew_dp_stats_snapshot(&dp);
+	refused = st->arp_moves_refused;
+	free(st);
+	assert_int_equal(refused, 1);
+	/* a real move (VRRP failover, replaced router): the old MAC is
+	 * silent, the new one is followed after the verify time */
+	tick_ms(1100);
+	feed(arp1(RTE_ARP_OP_REPLY, &nu, 0xc63364fe, 0xc63364fe));
+	assert_true(seen1_is(0xc63364fe, &gw));
+	tick_ms(EW_NEIGH_VERIFY_MS + 100);
+	assert_true(seen1_is(0xc63364fe, &nu));
+	ew_l2_mac(t->tun_l2[0], &got);			/* the tunnel's cache too */
+	assert_true(rte_is_same_ether_addr(&got, &nu));
+}
+
 static void
 t_bound_and_eviction(void **state)
 {
@@ -247,6 +395,10 @@ main(int argc, char **argv)
 		cmocka_unit_test(t_static_entry_fixed),
 		cmocka_unit_test(t_mac_cache),
 		cmocka_unit_test(t_bound_and_eviction),
+		cmocka_unit_test(t_garp_follows),
+		cmocka_unit_test(t_request_follows_rate_limited),
+		cmocka_unit_test(t_static_never_moves),
+		cmocka_unit_test(t_pinned_moves_only_when_owner_silent),
 	};
 
 	(void)argc;

@@ -931,6 +931,115 @@ t_mss_clamp_decap(void **state)
 	ew_neigh_del(A.dp.neigh, 0, 0x0a01000a);
 }
 
+/* Issue 12 item 5: a SYN whose MSS option starts at an odd offset
+ * (WScale, NOP, NOP, Timestamp, MSS, EOL: MSS at byte 35, its value at
+ * 37) is clamped with a checksum that still verifies from scratch. */
+static void
+t_mss_clamp_odd(void **state)
+{
+	static const uint8_t opt[20] = { 3, 3, 7, 1, 1, 8, 10, 0x11, 0x22, 0x33,
+		0x44, 0, 0, 0, 0, 2, 4, 0x05, 0xb4, 0 };
+	struct rte_mbuf *m = frame(0x0a02000a, IPPROTO_TCP, 40000, 80, 16, 64,
+			true, &mac_a[0]);
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
+			struct rte_ipv4_hdr *, 14);
+	uint8_t *tcp = (uint8_t *)(ip + 1);
+	uint16_t ck;
+
+	tcp[12] = 10 << 4;			/* 40-byte header */
+	memcpy(tcp + 20, opt, sizeof(opt));
+	tcp[16] = tcp[17] = 0;
+	ck = rte_ipv4_udptcp_cksum(ip, tcp);
+	memcpy(tcp + 16, &ck, 2);
+	rx1(&A, 0, m);
+	m = take_tx(&A, 1);
+	ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 64);
+	tcp = (uint8_t *)(ip + 1);
+	assert_int_equal(tcp[35], 2);			/* kind MSS at an odd offset */
+	assert_int_equal(tcp[37] << 8 | tcp[38], 1450 - 40);
+	assert_memory_equal(tcp + 20, opt, 15);	/* the rest untouched */
+	assert_int_equal(rte_ipv4_udptcp_cksum_verify(ip, tcp), 0);
+	rte_pktmbuf_free(m);
+}
+
+/* Issue 12 item 6, RFC 6040 normal mode. Encapsulation: the outer ECN
+ * field is the inner one, next to the class's DSCP. */
+static void
+t_ecn_encap(void **state)
+{
+	static const struct { uint16_t dport; uint8_t in, out; } c[] = {
+		{ 9000, 0x02, 0x02 },		/* default class, ECT(0) */
+		{ 9000, 0x01, 0x01 },		/* ECT(1) */
+		{ 9000, 0x03, 0x03 },		/* CE */
+		{ 9000, 0xb8, 0x00 },		/* inner DSCP is not copied */
+		{ 5050, 0x02, 46 << 2 | 2 },	/* class DSCP 46 and ECT(0) */
+		{ 5050, 0x00, 46 << 2 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(c); i++) {
+		struct rte_mbuf *m = frame(0x0a02000a, IPPROTO_UDP, 40000,
+				c[i].dport, 20, 64, true, &mac_a[0]);
+		struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m,
+				struct rte_ipv4_hdr *, 14);
+
+		ew_ip_tos_set(ip, c[i].in);
+		assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
+		rx1(&A, 0, m);
+		m = take_tx(&A, c[i].dport == 5050 ? 2 : 1);
+		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+		assert_int_equal(ip->type_of_service, c[i].out);
+		assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
+		rte_pktmbuf_free(m);
+	}
+}
+
+static uint8_t ecn_outer, ecn_inner;
+
+static void
+ecn_mark(uint8_t *h)
+{
+	h[14 + 1] = ecn_outer;
+	h[64 + 1] = ecn_inner;
+	to_inner_a(h);			/* inner checksum */
+}
+
+/* Decapsulation: outer CE marks ECT inner packets CE and drops Not-ECT
+ * ones (counted); outer ECT(1) over inner ECT(0) gives ECT(1); outer
+ * ECT(0) or Not-ECT leaves the inner field alone. */
+static void
+t_ecn_decap(void **state)
+{
+	static const struct { uint8_t out, in, want; } c[] = {
+		{ 3, 2, 3 }, { 3, 1, 3 }, { 3, 3, 3 }, { 3, 0xb9, 0xbb },
+		{ 1, 2, 1 }, { 1, 0, 0 }, { 2, 1, 1 }, { 2, 0, 0 }, { 0, 2, 2 },
+		{ 0, 3, 3 },
+	};
+	uint64_t before = A.st->drop[EW_DROP_ECN_NOT_ECT];
+	struct rte_ipv4_hdr *ip;
+	struct rte_mbuf *m;
+	unsigned int i;
+
+	ew_neigh_set(A.dp.neigh, 0, 0x0a01000a, &mac_host_a);
+	for (i = 0; i < RTE_DIM(c); i++) {
+		ecn_outer = c[i].out;
+		ecn_inner = c[i].in;
+		rx1(&A, 1, from_b(ecn_mark));
+		m = take_tx(&A, 0);
+		ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+		assert_int_equal(ip->type_of_service, c[i].want);
+		assert_int_equal(rte_raw_cksum(ip, 20), 0xffff);
+		rte_pktmbuf_free(m);
+	}
+	assert_int_equal(A.st->drop[EW_DROP_ECN_NOT_ECT], before);
+	ecn_outer = 3;
+	ecn_inner = 0;
+	rx1(&A, 1, from_b(ecn_mark));
+	assert_nothing_out(&A);
+	assert_int_equal(A.st->drop[EW_DROP_ECN_NOT_ECT], before + 1);
+	ew_neigh_del(A.dp.neigh, 0, 0x0a01000a);
+}
+
 static void
 t_garbage(void **state)
 {
@@ -1492,6 +1601,9 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(t_inner_bcast, setup, teardown),
 		cmocka_unit_test(t_lpm_across),
 		cmocka_unit_test_setup_teardown(t_mss_clamp_decap, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_mss_clamp_odd, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_ecn_encap, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_ecn_decap, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_jumbo, setup_jumbo, teardown_jumbo),
 		cmocka_unit_test_setup_teardown(t_jumbo_lan_mtu, setup_jumbo_lan_1500,
