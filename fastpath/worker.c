@@ -681,64 +681,10 @@ ew_worker_init(struct ew_worker *w, struct ew_dp *dp, unsigned int idx,
 	}
 }
 
-/* A STAMP packet's transmit timestamp (T1 or T3), in NTP format. */
-static inline void
-tx_ntp(const struct ew_dp *dp, struct rte_mbuf *m, uint64_t tsc)
-{
-	uint32_t len = rte_pktmbuf_pkt_len(m);
-	uint64_t ntp;
-
-	if (len < EW_STAMP_TS_TAIL || rte_pktmbuf_data_len(m) != len)
-		return;
-	ntp = rte_cpu_to_be_64(ew_tsc_to_ntp(&dp->clock, tsc));
-	memcpy(rte_pktmbuf_mtod(m, uint8_t *) + len - EW_STAMP_TS_TAIL, &ntp, 8);
-}
-
-/* Note when probe (slot, seq) of M left: one writer (worker 0), a
- * sequence lock for the control thread (ew_dp_probe_tx()). A few probes
- * per interval, never a forwarded packet. */
-static inline void
-tx_log(const struct ew_dp *dp, const struct ew_meta *mt, uint64_t tsc)
-{
-	struct ew_probe_tx *e;
-
-	if (dp->probe_tx == NULL || mt->arg >= EW_MAX_TUNNELS)
-		return;
-	e = &dp->probe_tx[mt->arg * EW_PROBE_TX_DEPTH + mt->nh % EW_PROBE_TX_DEPTH];
-	__atomic_store_n(&e->tag, 0, __ATOMIC_RELAXED);
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	__atomic_store_n(&e->tsc, tsc, __ATOMIC_RELAXED);
-	__atomic_store_n(&e->tag, 1ull << 32 | mt->nh, __ATOMIC_RELEASE);
-}
-
-/* Packets the control thread built, sent from worker 0's queues, and
- * those it hands over as if received on a port. */
+/* For the loop's control rings (loop.c): into IFX's transmit buffer. */
 void
-ew_worker_drain_ctl(struct ew_worker *w, const struct ew_tables *t)
+ew_worker_tx(struct ew_worker *w, const struct ew_tables *t, unsigned int ifx,
+		struct rte_mbuf *m)
 {
-	struct rte_mbuf *pk[EW_BURST];
-	unsigned int ifx, n, i;
-
-	for (ifx = 0; ifx < t->n_ports; ifx++) {
-		n = rte_ring_sc_dequeue_burst(w->dp->ctl_tx[ifx], (void **)pk,
-				EW_BURST, NULL);
-		for (i = 0; i < n; i++) {
-			const struct ew_meta *mt = ew_meta(pk[i]);
-			uint8_t fl = mt->flags;
-			uint64_t tsc;
-
-			if (fl & (EW_META_TXNTP | EW_META_TXLOG)) {
-				tsc = rte_rdtsc();
-				if (fl & EW_META_TXNTP)
-					tx_ntp(w->dp, pk[i], tsc);
-				if (fl & EW_META_TXLOG)
-					tx_log(w->dp, mt, tsc);
-			}
-			tx(w, t, ifx, pk[i]);
-		}
-		n = rte_ring_sc_dequeue_burst(w->dp->ctl_rx[ifx], (void **)pk,
-				EW_BURST, NULL);
-		if (n != 0)
-			ew_worker_rx(w, t, ifx, pk, (uint16_t)n);
-	}
+	tx(w, t, ifx, m);
 }

@@ -72,9 +72,13 @@ void ew_worker_init(struct ew_worker *w, struct ew_dp *dp, unsigned int idx,
 		struct ew_lcore_stats *st);
 void ew_worker_rx(struct ew_worker *w, const struct ew_tables *t,
 		unsigned int ifx, struct rte_mbuf **pkts, uint16_t n);
-/* Worker 0: take what the control thread queued to send (stamping probes
- * and noting when ours left) into the tx buffers. */
+/* Worker 0 (loop.c): take what the control thread queued to send
+ * (stamping probes and noting when ours left) into the tx buffers, and
+ * what it hands over as received. */
 void ew_worker_drain_ctl(struct ew_worker *w, const struct ew_tables *t);
+/* M into IFX's transmit buffer (counted as sent; flushed with the rest). */
+void ew_worker_tx(struct ew_worker *w, const struct ew_tables *t,
+		unsigned int ifx, struct rte_mbuf *m);
 /* Transmit buffered packets and hand punts to the control thread. */
 void ew_worker_flush(struct ew_worker *w, const struct ew_tables *t);
 
