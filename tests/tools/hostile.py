@@ -70,10 +70,6 @@ def vmrss(pid):
     return -1
 
 
-def nfds(pid):
-    return len(os.listdir("/proc/%s/fd" % pid))
-
-
 def early(path, n):
     for _ in range(int(n)):
         s = unix_conn(path)
@@ -180,11 +176,35 @@ def codes(host, port):
         print("%s %s: %d" % (m, p, status(host, port, m, p)))
 
 
+def tcp_accepted(pid, port):
+    """How many of PID's descriptors are TCP connections to its local PORT
+    (what the daemon accepted there; other sockets it opens meanwhile,
+    such as a control client's, do not count)."""
+    inodes = set()
+    for fd in os.listdir("/proc/%s/fd" % pid):
+        try:
+            t = os.readlink("/proc/%s/fd/%s" % (pid, fd))
+        except OSError:
+            continue
+        if t.startswith("socket:["):
+            inodes.add(t[8:-1])
+    n = 0
+    with open("/proc/%s/net/tcp" % pid) as f:
+        next(f)
+        for line in f:
+            c = line.split()
+            lport = int(c[1].split(":")[1], 16)
+            # 0A: the listener itself
+            if lport == int(port) and c[3] != "0A" and c[9] in inodes:
+                n += 1
+    return n
+
+
 def idle(host, port, pid, n):
-    f0 = nfds(pid)
+    f0 = tcp_accepted(pid, port)
     held = [socket.create_connection((host, int(port)), timeout=5) for _ in range(int(n))]
     time.sleep(1)
-    f1 = nfds(pid)
+    f1 = tcp_accepted(pid, port)
     for s in held:
         s.close()
     print("idle: %d connections held, %d accepted by the daemon" % (len(held), f1 - f0))
