@@ -88,7 +88,9 @@ c_show(struct ctx *c, Edgeway__Show__What what, const struct ew_ctl_parse *p)
 {
 	Edgeway__Request q = EDGEWAY__REQUEST__INIT;
 	Edgeway__Show s = EDGEWAY__SHOW__INIT;
-	const char *word = ew_ctl_word(p, 0), *cls = ew_ctl_value(p, "class");
+	/* P is NULL for the monitor's views: no words */
+	const char *word = p != NULL ? ew_ctl_word(p, 0) : NULL;
+	const char *cls = p != NULL ? ew_ctl_value(p, "class") : NULL;
 	Edgeway__Response *r;
 	int rc;
 
