@@ -57,7 +57,8 @@
 	_(POLICE_NEXTHOP, "punt_police_nexthop", "packets for unresolved next hops over their punt rate") \
 	_(POLICE_ICMP, "punt_police_icmp", "ICMP errors to send over their punt rate (the drop itself is counted too)") \
 	_(POLICE_FRAG, "punt_police_frag", "packets to fragment over their punt rate") \
-	_(POLICE_OV_ARP, "punt_police_ov_arp", "ARP inside a tunnel over its punt rate (per tunnel)")
+	_(POLICE_OV_ARP, "punt_police_ov_arp", "ARP inside a tunnel over its punt rate (per tunnel)") \
+	_(PMTU_SPOOF, "icmp_frag_spoof", "ICMP frag needed on a WAN that quotes none of our tunnels' outer headers (or is malformed): ignored")
 
 enum ew_drop {
 #define _(sym, name, help) EW_DROP_##sym,

@@ -123,6 +123,9 @@ struct ew_tables {
 	 * It saves the workers two hash lookups per encapsulated packet.
 	 */
 	uint64_t *tun_l2;
+	/* [tun]: inner MTU, MSS clamp and underlay path MTU (fastpath/pmtu.h),
+	 * written by the control thread alone as tun_l2 is */
+	uint64_t *tun_mtu;
 
 	struct ew_lpm lan;		/* value: index into lan_nh */
 	struct ew_lan_nh *lan_nh;

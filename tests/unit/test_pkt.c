@@ -29,6 +29,7 @@
 #include "fastpath/encap.h"
 #include "fastpath/neigh.h"
 #include "fastpath/pkt.h"
+#include "fastpath/pmtu.h"
 #include "fastpath/port.h"
 #include "fastpath/worker.h"
 #include "tests/common/eal.h"
@@ -1296,6 +1297,131 @@ t_two_wans_one_remote(void **state)
 	assert_nothing_out(&C);
 }
 
+/* The outer header (from IP on) of what site A sends for a LAN frame of
+ * PROTO/DPORT: VXLAN leaves by inet (ifx 1), GRE by lte (ifx 2). */
+static unsigned int
+outer_quote(uint8_t proto, uint16_t dport, unsigned int wan, uint8_t *q,
+		unsigned int max)
+{
+	struct rte_mbuf *m = frame(0x0a02000a, proto, 40000, dport, 100, 64,
+			true, &mac_a[0]);
+	unsigned int n;
+
+	rx1(&A, 0, m);
+	m = take_tx(&A, wan);
+	n = RTE_MIN(rte_pktmbuf_data_len(m) - 14u, max);
+	memcpy(q, rte_pktmbuf_mtod_offset(m, uint8_t *, 14), n);
+	rte_pktmbuf_free(m);
+	return n;
+}
+
+/* Which tunnel an underlay frag needed quotes: ours only, by addresses,
+ * port/protocol and VNI/key, on the tunnel's own WAN. */
+static void
+t_pmtu_quote(void **state)
+{
+	uint8_t vx[128], gre[128], q[128];
+	uint16_t tuns[4];
+	unsigned int nv, ng;
+
+	nv = outer_quote(IPPROTO_UDP, 80, 1, vx, sizeof(vx));
+	ng = outer_quote(IPPROTO_UDP, 5000, 2, gre, sizeof(gre));
+	assert_true(nv >= 20 + 8 + 8 + 14 + 20);
+	/* VXLAN, the whole header quoted, and as little as IP + 8 */
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, vx, nv, tuns, 4), 1);
+	assert_int_equal(tuns[0], 0);
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, vx, 28, tuns, 4), 1);
+	assert_int_equal(tuns[0], 0);
+	/* too short, the wrong WAN, a LAN */
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, vx, 27, tuns, 4), 0);
+	assert_int_equal(ew_pmtu_quote_match(A.t, 2, vx, nv, tuns, 4), 0);
+	assert_int_equal(ew_pmtu_quote_match(A.t, 0, vx, nv, tuns, 4), 0);
+	/* another VNI (quoted), source, remote, port, a source port below
+	 * our range, DF clear: not ours */
+	memcpy(q, vx, nv);
+	q[20 + 8 + 6] ^= 1;
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, q, nv, tuns, 4), 0);
+	memcpy(q, vx, nv);
+	q[15] ^= 1;
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, q, nv, tuns, 4), 0);
+	memcpy(q, vx, nv);
+	q[19] ^= 1;
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, q, nv, tuns, 4), 0);
+	memcpy(q, vx, nv);
+	q[23] ^= 1;
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, q, nv, tuns, 4), 0);
+	memcpy(q, vx, nv);
+	q[20] = 0x80;
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, q, nv, tuns, 4), 0);
+	memcpy(q, vx, nv);
+	q[6] &= ~0x40;
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, q, nv, tuns, 4), 0);
+	memcpy(q, vx, nv);
+	q[0] = 0x65;		/* version 6 */
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, q, nv, tuns, 4), 0);
+	/* GRE: the key is always quoted */
+	assert_int_equal(ew_pmtu_quote_match(A.t, 2, gre, 28, tuns, 4), 1);
+	assert_int_equal(tuns[0], 1);
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, gre, ng, tuns, 4), 0);
+	memcpy(q, gre, ng);
+	q[27] ^= 1;
+	assert_int_equal(ew_pmtu_quote_match(A.t, 2, q, ng, tuns, 4), 0);
+	memcpy(q, gre, ng);
+	q[20] |= 0x10;		/* a sequence number: not as we send it */
+	assert_int_equal(ew_pmtu_quote_match(A.t, 2, q, ng, tuns, 4), 0);
+	memcpy(q, gre, ng);
+	q[9] = IPPROTO_TCP;
+	assert_int_equal(ew_pmtu_quote_match(A.t, 2, q, ng, tuns, 4), 0);
+}
+
+/* What a frag needed teaches, and what the worker does with it. */
+static void
+t_pmtu_word(void **state)
+{
+	struct rte_mbuf *m;
+	struct rte_ipv4_hdr *iip;
+	uint8_t *tcp;
+	uint64_t w;
+
+	assert_int_equal(ew_pmtu_learn(1400, 1500), 1400);
+	assert_int_equal(ew_pmtu_learn(1500, 1500), 0);	/* it fitted */
+	assert_int_equal(ew_pmtu_learn(100, 1500), EW_PMTU_MIN);
+	assert_int_equal(ew_pmtu_learn(0, 1500), 1492);	/* RFC 1191 plateau */
+	assert_int_equal(ew_pmtu_learn(0, 1492), 1006);
+	/* the generation starts at the WAN's MTU: the overlay's MTU */
+	w = A.t->tun_mtu[0];
+	assert_int_equal(ew_pmtu_path(w), 1500);
+	assert_int_equal(ew_pmtu_inner(w), 1450);
+	assert_int_equal(ew_pmtu_mss(w), 1410);
+	w = ew_pmtu_word(A.t, 0, 1400);
+	assert_int_equal(ew_pmtu_inner(w), 1350);
+	assert_int_equal(ew_pmtu_mss(w), 1310);
+	assert_int_equal(ew_pmtu_inner(ew_pmtu_word(A.t, 1, 1400)), 1372);
+	A.t->tun_mtu[0] = w;
+	/* DF: frag needed with the tunnel's MTU; DF clear: fragmented */
+	rx1(&A, 0, frame(0x0a02000a, IPPROTO_UDP, 1, 80, 1351 - 28, 64, true,
+			&mac_a[0]));
+	m = take_punt(&A, EW_PUNT_ICMP_ERR);
+	assert_int_equal(ew_meta(m)->nh, 1350);
+	rte_pktmbuf_free(m);
+	rx1(&A, 0, frame(0x0a02000a, IPPROTO_UDP, 1, 80, 1351 - 28, 64, false,
+			&mac_a[0]));
+	rte_pktmbuf_free(take_punt(&A, EW_PUNT_FRAG));
+	rx1(&A, 0, frame(0x0a02000a, IPPROTO_UDP, 1, 80, 1350 - 28, 64, true,
+			&mac_a[0]));
+	rte_pktmbuf_free(take_tx(&A, 1));
+	/* a SYN is clamped to the path's MSS */
+	rx1(&A, 0, frame(0x0a02000a, IPPROTO_TCP, 40000, 80, 0, 64, true,
+			&mac_a[0]));
+	m = take_tx(&A, 1);
+	iip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 64);
+	tcp = (uint8_t *)(iip + 1);
+	assert_int_equal(tcp[22] << 8 | tcp[23], 1310);
+	assert_int_equal(rte_ipv4_udptcp_cksum_verify(iip, tcp), 0);
+	rte_pktmbuf_free(m);
+	assert_nothing_out(&A);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1324,6 +1450,8 @@ main(int argc, char **argv)
 				teardown_jumbo),
 		cmocka_unit_test_setup_teardown(t_chained_oversize, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_two_wans_one_remote, setup_c, teardown_c),
+		cmocka_unit_test_setup_teardown(t_pmtu_quote, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_pmtu_word, setup, teardown),
 	};
 	char cmd[128];
 	int rc;

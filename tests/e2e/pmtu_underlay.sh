@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-3-Clause
+# Underlay path MTU below 1500 (issue 12 item 1): the underlay router's far
+# link (towards B) at MTU 1400. The same steps against the Linux kernel at
+# site A (reference), then against edgeway A: a 1450-byte DF ping, a
+# DF-clear one, a short iperf3 TCP run. Edgeway must learn the tunnel's
+# path MTU from the router's ICMP frag needed (quoting our tunnel's outer
+# header), tell the LAN host (frag needed, mtu 1350 = 1400 - 50), fragment
+# DF-clear packets to it, carry TCP, ignore and count a spoofed frag needed
+# that quotes no tunnel of ours, and show the path MTU.
+set -u
+. "$(dirname "$0")/../lib/lab.sh"
+. "$(dirname "$0")/../lib/topo.sh"
+lab_init
+
+topo_peer
+topo_peer_kernel_vxlan
+lab_exec r ip link set rb mtu 1400
+lab_exec sb ip link set wan0 mtu 1400
+lab_exec hb iperf3 -s -D -I "$LAB_DIR/iperf.pid" >/dev/null 2>&1
+sleep 0.5
+[ -s "$LAB_DIR/iperf.pid" ] && LAB_PIDS+=("$(cat "$LAB_DIR/iperf.pid")")
+
+# run_steps WHO: the steps both site A's run; sets mbps, df_out, nodf_ok.
+# TCP first, so that it finds the path alone; then pings with host A's
+# route cache flushed.
+run_steps() {
+	local who=$1
+	lab_exec ha ip route flush cache 2>/dev/null
+	wait_for 10 quiet lab_exec ha ping -c 1 -W 1 10.2.0.10
+	lab_exec ha timeout 20 iperf3 -c 10.2.0.10 -t 3 -J >"$LAB_DIR/iperf-$who.json" 2>&1
+	mbps=$(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(int(d["end"]["sum_received"]["bits_per_second"] / 1e6))' "$LAB_DIR/iperf-$who.json" 2>/dev/null || echo 0)
+	echo "$who: iperf3 TCP A->B: $mbps Mbit/s"
+	lab_exec ha ip route flush cache 2>/dev/null
+	df_out=$(lab_exec ha ping -c 4 -i 0.3 -W 1 -M do -s 1422 10.2.0.10 2>&1)
+	echo "$who: DF ping 1450: $(grep -E 'transmitted|mtu' <<<"$df_out" | sort -u | tr '\n' ' ')"
+	nodf_ok=0
+	lab_exec ha ping -c 2 -i 0.3 -W 2 -M dont -s 1422 10.2.0.10 >/dev/null 2>&1 && nodf_ok=1
+	echo "$who: DF-clear ping 1450 crosses: $nodf_ok"
+}
+
+# --- reference: the Linux kernel at site A
+topo_site_a_kernel
+run_steps kernel
+k_mbps=$mbps
+check "kernel: DF-clear 1450-byte ping crosses" [ "$nodf_ok" = 1 ]
+topo_site_a_clear
+
+# --- edgeway A
+topo_peer_config vxlan 100 "$LAB_DIR/a.yaml"
+ew_start a ea "$LAB_DIR/a.yaml" || exit 1
+run_steps edgeway
+check "edgeway: 1450-byte DF ping gets frag needed (mtu 1350)" \
+	grep -qE 'mtu ?= ?1350' <<<"$df_out"
+check "edgeway: the first DF ping is answered (icmp_seq=1, the path is known)" \
+	grep -qE 'icmp_seq=1 Frag needed.*mtu ?= ?1350' <<<"$df_out"
+rt=$(lab_exec ha ip route get 10.2.0.10 2>&1)
+echo "INFO: ha: $(tr '\n' ' ' <<<"$rt")"
+check "edgeway: host A caches path MTU 1350 towards B" grep -q 'mtu 1350' <<<"$rt"
+check "edgeway: DF-clear 1450-byte ping crosses" [ "$nodf_ok" = 1 ]
+echo "kernel $k_mbps Mbit/s, edgeway $mbps Mbit/s"
+check "edgeway: iperf3 TCP, finding the path MTU itself, makes > 0 Mbit/s" [ "${mbps:-0}" -gt 0 ]
+out=$(ew_dump a)
+tl=$(awk '$1 == "gold" && $2 == "to-b"' <<<"$out")
+echo "INFO: show tunnels: $tl"
+check "show tunnels: path MTU 1400 (last column)" [ "$(awk "{ print \$NF }" <<<"$tl")" = 1400 ]
+
+# a spoofed frag needed from the underlay router: quotes a header that is
+# not our tunnel (another remote; then our remote with another VNI)
+spoof0=$(ew_drop_count a icmp_frag_spoof)
+cat >"$LAB_DIR/spoof.py" <<EOF
+from scapy.all import Ether, IP, UDP, ICMP, Raw, sendp, conf
+from scapy.layers.vxlan import VXLAN
+conf.verb = 0
+import sys
+wanmac = sys.argv[1]
+def fn(dst, vni):
+    q = IP(src="198.51.100.1", dst=dst, flags="DF", len=1500) / UDP(sport=50000, dport=4789, len=1480) / VXLAN(vni=vni) / Raw(b"\0" * 32)
+    return Ether(dst=wanmac) / IP(src="198.51.100.254", dst="198.51.100.1") / ICMP(type=3, code=4, nexthopmtu=600) / bytes(q)[:80]
+sendp([fn("203.0.113.99", 100), fn("203.0.113.2", 101)], iface="ra")
+EOF
+wanmac=$(awk '$1 == "inet" && $2 == "wan" { print tolower($4) }' <<<"$out")
+lab_exec r "$SCAPY_PY" "$LAB_DIR/spoof.py" "$wanmac"
+sleep 0.5
+spoof1=$(ew_drop_count a icmp_frag_spoof)
+echo "icmp_frag_spoof: $spoof0 -> $spoof1"
+check "spoofed frag needed counted as icmp_frag_spoof" [ "$((spoof1 - spoof0))" -ge 2 ]
+tl=$(ew_dump a | awk '$1 == "gold" && $2 == "to-b"')
+check "spoofed frag needed changes nothing (path MTU still 1400)" [ "$(awk "{ print \$NF }" <<<"$tl")" = 1400 ]
+check "a 1350-byte DF ping still crosses" \
+	quiet lab_exec ha ping -c 2 -i 0.3 -W 2 -M do -s 1322 10.2.0.10
+
+ew_stop a
+check "edgewayd exits 0 on SIGTERM" [ $? -eq 0 ]
+lab_done
