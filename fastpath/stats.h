@@ -31,7 +31,7 @@
 	_(MTU, "mtu_df", "larger than the overlay (or LAN interface) MTU with DF set (ICMP frag needed sent)") \
 	_(WAN_NOT_LOCAL, "wan_not_local", "WAN packet not addressed to this node") \
 	_(WAN_PROTO, "wan_proto", "WAN packet to this node that is not a tunnel, ARP or ICMP") \
-	_(OUTER_FRAG, "outer_fragment", "fragmented tunnel packet on the underlay") \
+	_(OUTER_FRAG, "outer_fragment", "fragmented tunnel packet on the underlay (not from a df: clear tunnel's remote)") \
 	_(VXLAN_FLAGS, "vxlan_flags", "VXLAN header without the I flag or with reserved bits") \
 	_(GRE_FLAGS, "gre_flags", "GRE checksum/routing/sequence flags, version not 0, or no key") \
 	_(GRE_PROTO, "gre_proto", "GRE payload is not IPv4") \
@@ -58,7 +58,9 @@
 	_(POLICE_ICMP, "punt_police_icmp", "ICMP errors to send over their punt rate (the drop itself is counted too)") \
 	_(POLICE_FRAG, "punt_police_frag", "packets to fragment over their punt rate") \
 	_(POLICE_OV_ARP, "punt_police_ov_arp", "ARP inside a tunnel over its punt rate (per tunnel)") \
-	_(PMTU_SPOOF, "icmp_frag_spoof", "ICMP frag needed on a WAN that quotes none of our tunnels' outer headers (or is malformed): ignored")
+	_(PMTU_SPOOF, "icmp_frag_spoof", "ICMP frag needed on a WAN that quotes none of our tunnels' outer headers (or is malformed): ignored") \
+	_(REASM_REFUSED, "outer_reasm_refused", "outer fragment of a df: clear tunnel refused: reassemblies at their cap, or a bad or duplicate fragment") \
+	_(REASM_EXPIRED, "outer_reasm_expired", "outer fragment of a df: clear tunnel dropped: its datagram was not complete in time")
 
 enum ew_drop {
 #define _(sym, name, help) EW_DROP_##sym,

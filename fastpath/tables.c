@@ -26,9 +26,11 @@ const char *const ew_drop_help[EW_DROP_MAX] = {
 static int
 build_tunkeys(struct ew_tables *t)
 {
-	uint32_t size = 16, i;
+	uint32_t size = 16, i, n = t->n_tunnels;
 
-	while (size < t->n_tunnels * 2)
+	for (i = 0; i < t->n_tunnels; i++)
+		n += t->tun[i].df_clear;
+	while (size < n * 2)
 		size <<= 1;
 	t->tunkey = rte_zmalloc("ew_tunkey", size * sizeof(*t->tunkey),
 			RTE_CACHE_LINE_SIZE);
@@ -46,6 +48,20 @@ build_tunkeys(struct ew_tables *t)
 				return -2;	/* validated away; defensive */
 			h = (h + 1) & t->tunkey_mask;
 		}
+		t->tunkey[h].id_encap = key;
+		t->tunkey[h].remote = tu->remote;
+		t->tunkey[h].tun = i;
+	}
+	for (i = 0; i < t->n_tunnels; i++) {
+		const struct ew_tunnel *tu = &t->tun[i];
+		uint32_t key = ew_tunkey_key(tu->ifx, EW_TUNKEY_FRAG, 0);
+		uint32_t h = ew_tunkey_hash(key, tu->remote) & t->tunkey_mask;
+
+		if (!tu->df_clear ||
+				ew_tunnel_find(t, tu->ifx, EW_TUNKEY_FRAG, 0, tu->remote) >= 0)
+			continue;
+		while (t->tunkey[h].id_encap != 0)
+			h = (h + 1) & t->tunkey_mask;
 		t->tunkey[h].id_encap = key;
 		t->tunkey[h].remote = tu->remote;
 		t->tunkey[h].tun = i;
@@ -135,6 +151,7 @@ build_tunnel(struct ew_tables *t, const struct ew_config *cfg, unsigned int o,
 	tu->encap = oc->encap;
 	tu->id = oc->id;
 	tu->probe = tc->probe;
+	tu->df_clear = tc->df == EW_DF_CLEAR;
 	tu->nh = (((tc->remote ^ wan->addr) &
 			ew_prefix_mask(wan->plen)) == 0 ||
 			cfg->ifaces[tc->wan].gateway == 0) ?

@@ -18,6 +18,7 @@
 #include "fastpath/neigh.h"
 #include "fastpath/pkt.h"
 #include "fastpath/pmtu.h"
+#include "fastpath/reasm.h"
 #include "fastpath/worker.h"
 
 #define PREFETCH_AHEAD 3
@@ -538,6 +539,11 @@ wan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		punt(w, m, EW_PUNT_LOCAL, ifx, EW_TUN_NONE, 0, 0);
 		return;
 	}
+	if (unlikely(ew_ip_is_fragment(ip))) {
+		m = ew_reasm_outer(w, t, m, ifx);	/* df: clear tunnels */
+		if (m == NULL)
+			return;
+	}
 	len = rte_pktmbuf_data_len(m);
 	r = ew_decap(t, m, ifx, &tun);
 	if (tun >= 0) {
@@ -630,6 +636,7 @@ ew_worker_init(struct ew_worker *w, struct ew_dp *dp, unsigned int idx,
 		w->pol_cost[i] = hz / rate[i];
 		w->pol_tol[i] = w->pol_cost[i] * (burst[i] - 1);
 	}
+	ew_reasm_init(w);	/* without it, outer fragments are dropped */
 }
 
 /* A STAMP packet's transmit timestamp (T1 or T3), in NTP format. */

@@ -223,6 +223,7 @@ tunnel_msg(struct arena *a, const struct ew_daemon *d, const struct ew_tables *t
 		m->probe_active = (char *)ew_probe_active(d->probe, tu->slot);
 	}
 	m->probe = (char *)ew_probe_name(tu->probe);
+	m->df = (char *)ew_df_name(tu->df_clear ? EW_DF_CLEAR : EW_DF_SET);
 	if (t->tun_mtu != NULL) {
 		uint64_t w = __atomic_load_n(&t->tun_mtu[tun], __ATOMIC_RELAXED);
 

@@ -37,6 +37,9 @@ run_steps() {
 	nodf_ok=0
 	lab_exec ha ping -c 2 -i 0.3 -W 2 -M dont -s 1422 10.2.0.10 >/dev/null 2>&1 && nodf_ok=1
 	echo "$who: DF-clear ping 1450 crosses: $nodf_ok"
+	ba_ok=0
+	lab_exec hb ping -c 2 -i 0.3 -W 2 -s 1422 10.1.0.10 >/dev/null 2>&1 && ba_ok=1
+	echo "$who: ping 1450 B->A crosses: $ba_ok"
 }
 
 # --- reference: the Linux kernel at site A
@@ -92,4 +95,40 @@ check "a 1350-byte DF ping still crosses" \
 
 ew_stop a
 check "edgewayd exits 0 on SIGTERM" [ $? -eq 0 ]
+
+# --- df: clear (for underlays that drop ICMP): the underlay fragments our
+# outer packets, and B's kernel fragments its own (wan0 MTU 1400): edgeway
+# reassembles those of its tunnel
+# on a pcap port: the kernel defragments what an af_packet port gets
+# (PACKET_FANOUT_FLAG_DEFRAG), so only there do fragments reach edgeway
+sed -i 's/probe: icmp }/probe: icmp, df: clear }/; s/net_af_packet1,iface=wan0/net_pcap1,iface=wan0/' "$LAB_DIR/a.yaml"
+check "config: tunnel to-b has df: clear" grep -q 'df: clear' "$LAB_DIR/a.yaml"
+ew_start a ea "$LAB_DIR/a.yaml" || exit 1
+wait_for 10 quiet lab_exec ha ping -c 1 -W 1 10.2.0.10
+lab_exec ha ip route flush cache
+c_ok=0
+lab_exec ha ping -c 3 -i 0.3 -W 2 -M do -s 1422 10.2.0.10 >/dev/null 2>&1 && c_ok=1
+echo "df clear: DF ping 1450 A->B crosses: $c_ok"
+check "df: clear: a 1450-byte DF ping crosses (the underlay fragments it)" [ "$c_ok" = 1 ]
+# sb forgets what it learnt of the path, so that its kernel fragments the
+# outer packets (VXLAN df unset) rather than the inner ones
+lab_exec sb ip route flush cache
+cap_start r ra "$LAB_DIR/frag.pcap" dst host 198.51.100.1 and '(ip[6:2] & 0x3fff) != 0'
+out=$(lab_exec hb ping -c 3 -i 0.3 -W 2 -s 1422 10.1.0.10 2>&1)
+cap_stop
+nfrag=$(tcpdump -nn -r "$LAB_DIR/frag.pcap" 2>/dev/null | wc -l)
+echo "df clear: ping 1450 B->A: $(grep transmitted <<<"$out") ($nfrag outer fragments towards A)"
+frags_crossed() { [ "$nfrag" -gt 0 ] && grep -q ' 3 received' <<<"$out"; }
+check "df: clear: B's outer fragments are reassembled: every 1450-byte ping B->A crosses" \
+	frags_crossed
+lab_exec ha timeout 20 iperf3 -c 10.2.0.10 -t 3 -J >"$LAB_DIR/iperf-clear.json" 2>&1
+mbps=$(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(int(d["end"]["sum_received"]["bits_per_second"] / 1e6))' "$LAB_DIR/iperf-clear.json" 2>/dev/null || echo 0)
+echo "df clear: iperf3 TCP A->B: $mbps Mbit/s"
+check "df: clear: iperf3 TCP makes > 0 Mbit/s" [ "${mbps:-0}" -gt 0 ]
+out=$(ew_dump a)
+echo "INFO: drops: $(grep -E '^(outer_fragment|outer_reasm_refused|outer_reasm_expired) ' <<<"$out" | tr -s ' ' | tr '\n' ';')"
+check "df: clear: no outer fragment dropped" \
+	[ "$(grep -cE '^(outer_fragment|outer_reasm_refused|outer_reasm_expired) ' <<<"$out")" = 0 ]
+ew_stop a
+check "edgewayd exits 0 on SIGTERM (df: clear)" [ $? -eq 0 ]
 lab_done
