@@ -38,6 +38,7 @@
 #include "config/config.h"
 #include "control/slowpath/slowpath.h"
 #include "fastpath/neigh.h"
+#include "fastpath/reasm.h"
 #include "fastpath/pmtu.h"
 #include "fastpath/worker.h"
 #include "tests/common/eal.h"
@@ -139,6 +140,7 @@ teardown(void **state)
 		rte_pktmbuf_free_bulk(w->tx[i].m, w->tx[i].n);
 	rte_pktmbuf_free_bulk(w->punt, w->n_punt);
 	rte_free(w->st);
+	ew_reasm_fini(w);
 	rte_free(w);
 	ew_sp_free(sp);
 	ew_dp_fini(&dp);
