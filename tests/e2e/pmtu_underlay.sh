@@ -51,6 +51,7 @@ topo_site_a_clear
 
 # --- edgeway A
 topo_peer_config vxlan 100 "$LAB_DIR/a.yaml"
+sed -i "s|^control: { socket: \(.*\) }|control: { socket: \1, metrics: \"127.0.0.1:9580\" }|" "$LAB_DIR/a.yaml"
 ew_start a ea "$LAB_DIR/a.yaml" || exit 1
 run_steps edgeway
 check "edgeway: 1450-byte DF ping gets frag needed (mtu 1350)" \
@@ -67,6 +68,18 @@ out=$(ew_dump a)
 tl=$(awk '$1 == "gold" && $2 == "to-b"' <<<"$out")
 echo "INFO: show tunnels: $tl"
 check "show tunnels: path MTU 1400 (last column)" [ "$(awk "{ print \$NF }" <<<"$tl")" = 1400 ]
+ctl() { "$LAB_TOP/build/control/edgewayctl" -s "$LAB_DIR/a.sock" "$@"; }
+ct=$(ctl show tunnels 2>&1)
+echo "INFO: console: $(tail -1 <<<"$ct")"
+check "console show tunnels: PATH_MTU 1400, MTU 1350" \
+	awk 'NR == 1 && $(NF-1) == "PATH_MTU" && $NF == "MTU" { h=1 } $2 == "to-b" && $(NF-1) == 1400 && $NF == 1350 { r=1 } END { exit !(h && r) }' <<<"$ct"
+cj=$(ctl --json show tunnels 2>&1)
+check "show tunnels --json: path_mtu 1400, mtu 1350" \
+	/usr/bin/python3 -c 'import json,sys; t=json.loads(sys.stdin.read())["tunnels"][0]; sys.exit(not (t["path_mtu"] == 1400 and t["mtu"] == 1350))' <<<"$cj"
+mt=$(lab_exec ea curl -sf http://127.0.0.1:9580/metrics 2>/dev/null | grep '^edgeway_tunnel_path_mtu_bytes')
+echo "INFO: metrics: $mt"
+check "metrics: edgeway_tunnel_path_mtu_bytes 1400" \
+	grep -q '^edgeway_tunnel_path_mtu_bytes{overlay="gold",tunnel="to-b"} 1400$' <<<"$mt"
 
 # a spoofed frag needed from the underlay router: quotes a header that is
 # not our tunnel (another remote; then our remote with another VNI)
@@ -125,6 +138,12 @@ lab_exec ha timeout 20 iperf3 -c 10.2.0.10 -t 3 -J >"$LAB_DIR/iperf-clear.json" 
 mbps=$(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(int(d["end"]["sum_received"]["bits_per_second"] / 1e6))' "$LAB_DIR/iperf-clear.json" 2>/dev/null || echo 0)
 echo "df clear: iperf3 TCP A->B: $mbps Mbit/s"
 check "df: clear: iperf3 TCP makes > 0 Mbit/s" [ "${mbps:-0}" -gt 0 ]
+check "df: clear: the API says df clear" \
+	/usr/bin/python3 -c 'import json,sys; sys.exit(json.loads(sys.stdin.read())["tunnels"][0]["df"] != "clear")' <<<"$(ctl --json show tunnels 2>&1)"
+check "df: clear: save writes df: clear" grep -q 'df: clear' <<<"$(ctl save 2>&1)"
+ctl update tunnel gold to-b wan inet remote 203.0.113.2 peer 169.254.100.2 probe icmp df set >/dev/null 2>&1
+check "console: update tunnel ... df set takes" \
+	/usr/bin/python3 -c 'import json,sys; sys.exit(json.loads(sys.stdin.read())["tunnels"][0]["df"] != "set")' <<<"$(ctl --json show tunnels 2>&1)"
 out=$(ew_dump a)
 echo "INFO: drops: $(grep -E '^(outer_fragment|outer_reasm_refused|outer_reasm_expired) ' <<<"$out" | tr -s ' ' | tr '\n' ';')"
 check "df: clear: no outer fragment dropped" \
