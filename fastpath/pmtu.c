@@ -8,15 +8,21 @@
 
 #include "fastpath/pmtu.h"
 
+/* The UDP header (L4, the IP payload being IP_PLEN bytes) and what
+ * follows of it (L4LEN bytes quoted) as ew_encap writes it: to 4789 from
+ * 49152-65535, the length of the IP payload, no checksum. */
 static unsigned int
 vxlan_match(const struct ew_tables *t, unsigned int ifx, const uint8_t *l4,
-		uint32_t l4len, uint32_t remote, uint16_t *tuns, unsigned int max)
+		uint32_t l4len, uint32_t ip_plen, uint32_t remote, uint16_t *tuns,
+		unsigned int max)
 {
 	unsigned int i, n = 0;
 	uint32_t vni;
 	int tun;
 
-	if ((l4[2] << 8 | l4[3]) != EW_VXLAN_PORT || (l4[0] << 8 | l4[1]) < 49152)
+	if ((l4[2] << 8 | l4[3]) != EW_VXLAN_PORT || (l4[0] << 8 | l4[1]) < 49152 ||
+			(uint32_t)(l4[4] << 8 | l4[5]) != ip_plen ||
+			l4[6] != 0 || l4[7] != 0)
 		return 0;
 	if (l4len >= 16) {	/* the VXLAN header is quoted: it must match */
 		if ((l4[8] & 0x08) == 0)
@@ -56,7 +62,9 @@ ew_pmtu_quote_match(const struct ew_tables *t, unsigned int ifx,
 	remote = rte_be_to_cpu_32(ip->dst_addr);
 	l4 = q + ihl;
 	if (ip->next_proto_id == IPPROTO_UDP)
-		return vxlan_match(t, ifx, l4, qlen - ihl, remote, tuns, max);
+		return vxlan_match(t, ifx, l4, qlen - ihl,
+				(uint32_t)rte_be_to_cpu_16(ip->total_length) - ihl,
+				remote, tuns, max);
 	if (ip->next_proto_id != IPPROTO_GRE)
 		return 0;
 	/* GRE as we send it: K only, version 0, IPv4, the key */

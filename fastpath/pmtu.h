@@ -65,8 +65,9 @@ ew_pmtu_word(const struct ew_tables *t, unsigned int tun, uint16_t pmtu)
  * outer header it is in TUNS (at most MAX) and returns how many; 0 = none
  * of ours (a spoof, or garbage). It must be IPv4 with DF, from IFX's
  * address to a tunnel's remote: VXLAN (UDP to 4789 from our source port
- * range; the VNI when quoted, else every VXLAN tunnel of IFX to that
- * remote) or GRE (with the key).
+ * range, with the IP payload's length and no checksum, as we send it; the
+ * VNI when quoted, else every VXLAN tunnel of IFX to that remote) or GRE
+ * (with the key).
  */
 unsigned int ew_pmtu_quote_match(const struct ew_tables *t, unsigned int ifx,
 		const uint8_t *quote, uint32_t qlen, uint16_t *tuns,

@@ -91,7 +91,7 @@ conf.verb = 0
 import sys
 wanmac = sys.argv[1]
 def fn(dst, vni):
-    q = IP(src="198.51.100.1", dst=dst, flags="DF", len=1500) / UDP(sport=50000, dport=4789, len=1480) / VXLAN(vni=vni) / Raw(b"\0" * 32)
+    q = IP(src="198.51.100.1", dst=dst, flags="DF", len=1500) / UDP(sport=50000, dport=4789, len=1480, chksum=0) / VXLAN(vni=vni) / Raw(b"\0" * 32)
     return Ether(dst=wanmac) / IP(src="198.51.100.254", dst="198.51.100.1") / ICMP(type=3, code=4, nexthopmtu=600) / bytes(q)[:80]
 sendp([fn("203.0.113.99", 100), fn("203.0.113.2", 101)], iface="ra")
 EOF

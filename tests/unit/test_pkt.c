@@ -1356,6 +1356,12 @@ t_pmtu_quote(void **state)
 	q[20] = 0x80;
 	assert_int_equal(ew_pmtu_quote_match(A.t, 1, q, nv, tuns, 4), 0);
 	memcpy(q, vx, nv);
+	q[25] ^= 1;		/* UDP length */
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, q, 28, tuns, 4), 0);
+	memcpy(q, vx, nv);
+	q[27] = 1;		/* a UDP checksum: we send none */
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, q, 28, tuns, 4), 0);
+	memcpy(q, vx, nv);
 	q[6] &= ~0x40;
 	assert_int_equal(ew_pmtu_quote_match(A.t, 1, q, nv, tuns, 4), 0);
 	memcpy(q, vx, nv);
