@@ -122,9 +122,17 @@ enum ew_probe {
 	EW_PROBE_NONE,		/* not monitored: always usable */
 };
 
+/* The outer header's DF bit (tunnels[].df) */
+enum ew_df {
+	EW_DF_SET,		/* default: path MTU discovery on the underlay */
+	EW_DF_CLEAR,		/* the underlay may fragment (PMTUD black holes);
+				 * outer fragments are reassembled */
+};
+
 struct ew_tunnel_cfg {
 	char name[EW_NAME_MAX];
 	enum ew_probe probe;
+	enum ew_df df;
 	struct ew_ref wan_ref;
 	unsigned int wan;		/* index into interfaces */
 	uint32_t remote;
@@ -280,6 +288,8 @@ const char *ew_encap_name(enum ew_encap e);
 /* "auto", "stamp", "icmp", "none", in enum ew_probe order, NULL-terminated */
 extern const char *const ew_probe_names[];
 const char *ew_probe_name(enum ew_probe p);
+/* "set", "clear", in enum ew_df order */
+const char *ew_df_name(enum ew_df d);
 const char *ew_role_name(enum ew_role r);
 /* Bytes the encapsulation adds on the underlay (outer IP and up). */
 unsigned int ew_encap_overhead(enum ew_encap e);

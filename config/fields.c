@@ -22,6 +22,7 @@ static const char *const idle_names[] = { "adaptive", "poll", NULL };
 static const char *const balance_names[] = { "none", "flow", NULL };
 static const char *const arp_names[] = { "normal", "strict", NULL };
 const char *const ew_probe_names[] = { "auto", "stamp", "icmp", "none", NULL };
+static const char *const df_names[] = { "set", "clear", NULL };
 
 const char *
 ew_encap_name(enum ew_encap e)
@@ -39,6 +40,12 @@ const char *
 ew_probe_name(enum ew_probe p)
 {
 	return (unsigned int)p <= EW_PROBE_NONE ? ew_probe_names[p] : "auto";
+}
+
+const char *
+ew_df_name(enum ew_df d)
+{
+	return d == EW_DF_CLEAR ? df_names[1] : df_names[0];
 }
 
 /* ---- the tables ---- */
@@ -154,6 +161,8 @@ static const struct ew_field tunnel_fields[] = {
 	{ "peer_mac", "tunnel peer_mac", EW_FT_MAC,
 		AT(struct ew_tunnel_cfg, peer_mac), .flags = OMIT | EW_FF_FLAG,
 		.flag = offsetof(struct ew_tunnel_cfg, peer_mac_set) },
+	{ "df", "tunnel df", EW_FT_ENUM, AT(struct ew_tunnel_cfg, df),
+		.names = df_names, .def = EW_DF_SET, .flags = OMIT },
 	{ .key = NULL },
 };
 

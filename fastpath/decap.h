@@ -141,6 +141,8 @@ ew_decap(const struct ew_tables *t, struct rte_mbuf *m, unsigned int ifx,
 	const uint8_t *l4 = (const uint8_t *)ip + ihl;
 
 	*tun = -1;
+	/* fragments: the worker reassembles those of df: clear tunnels
+	 * first (reasm.c) and drops the others */
 	if (unlikely(ew_ip_is_fragment(ip)))
 		return EW_DROP_OUTER_FRAG;
 	if (ip->next_proto_id == IPPROTO_UDP) {

@@ -15,7 +15,8 @@ ew_tunnel_tpl_build(struct ew_tunnel *t, const struct ew_port *wan)
 	eth->src_addr = wan->mac;
 	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
 	ip->version_ihl = RTE_IPV4_VHL_DEF;
-	ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+	/* DF unless the tunnel lets the underlay fragment (df: clear) */
+	ip->fragment_offset = t->df_clear ? 0 : rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
 	ip->time_to_live = 64;
 	ip->src_addr = rte_cpu_to_be_32(wan->addr);
 	ip->dst_addr = rte_cpu_to_be_32(t->remote);

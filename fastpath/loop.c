@@ -16,6 +16,7 @@
 #include <rte_malloc.h>
 #include <rte_ring.h>
 
+#include "fastpath/reasm.h"
 #include "fastpath/worker.h"
 
 /* A STAMP packet's transmit timestamp (T1 or T3), in NTP format. */
@@ -118,6 +119,7 @@ ew_worker_main(void *arg)
 		if (idx == 0)
 			ew_worker_drain_ctl(w, t);
 		ew_worker_flush(w, t);
+		ew_reasm_tick(w, rte_rdtsc());
 		rte_rcu_qsbr_quiescent(dp->qs, idx);
 
 		/* Idle back-off (l3fwd-power style). Busy bursts: pure
@@ -148,6 +150,7 @@ ew_worker_main(void *arg)
 	ew_worker_flush(w, dp->tables);
 	rte_rcu_qsbr_thread_offline(dp->qs, idx);
 	rte_rcu_qsbr_thread_unregister(dp->qs, idx);
+	ew_reasm_fini(w);
 	rte_free(w);
 	return 0;
 }

@@ -31,7 +31,7 @@
 	_(MTU, "mtu_df", "larger than the overlay (or LAN interface) MTU with DF set (ICMP frag needed sent)") \
 	_(WAN_NOT_LOCAL, "wan_not_local", "WAN packet not addressed to this node") \
 	_(WAN_PROTO, "wan_proto", "WAN packet to this node that is not a tunnel, ARP or ICMP") \
-	_(OUTER_FRAG, "outer_fragment", "fragmented tunnel packet on the underlay") \
+	_(OUTER_FRAG, "outer_fragment", "fragmented tunnel packet on the underlay (not from a df: clear tunnel's remote)") \
 	_(VXLAN_FLAGS, "vxlan_flags", "VXLAN header without the I flag or with reserved bits") \
 	_(GRE_FLAGS, "gre_flags", "GRE checksum/routing/sequence flags, version not 0, or no key") \
 	_(GRE_PROTO, "gre_proto", "GRE payload is not IPv4") \
@@ -60,7 +60,10 @@
 	_(POLICE_OV_ARP, "punt_police_ov_arp", "ARP inside a tunnel over its punt rate (per tunnel)") \
 	_(AFP_CUT, "afp_cut", "af_packet ring frame cut short: a datagram the kernel reassembled, longer than a ring frame (its whole copy is forwarded again as fragments)") \
 	_(INNER_L2_BCAST, "inner_l2_bcast", "inner frame to the broadcast MAC with a unicast IP destination not ours: not routed, no ICMP error (RFC 1812 5.3.4, 4.3.2.7)") \
-	_(ECN_NOT_ECT, "ecn_not_ect", "tunnel packet marked CE (congestion) outside but Not-ECT inside (RFC 6040)")
+	_(ECN_NOT_ECT, "ecn_not_ect", "tunnel packet marked CE (congestion) outside but Not-ECT inside (RFC 6040)") \
+	_(PMTU_SPOOF, "icmp_frag_spoof", "ICMP frag needed on a WAN that quotes none of our tunnels' outer headers (or is malformed): ignored") \
+	_(REASM_REFUSED, "outer_reasm_refused", "outer fragment of a df: clear tunnel refused: reassemblies at their cap, or a bad or duplicate fragment") \
+	_(REASM_EXPIRED, "outer_reasm_expired", "outer fragment of a df: clear tunnel dropped: its datagram was not complete in time")
 
 enum ew_drop {
 #define _(sym, name, help) EW_DROP_##sym,

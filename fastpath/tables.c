@@ -7,6 +7,7 @@
 #include <rte_malloc.h>
 
 #include "fastpath/encap.h"
+#include "fastpath/pmtu.h"
 #include "fastpath/slots.h"
 #include "fastpath/tables.h"
 
@@ -25,9 +26,11 @@ const char *const ew_drop_help[EW_DROP_MAX] = {
 static int
 build_tunkeys(struct ew_tables *t)
 {
-	uint32_t size = 16, i;
+	uint32_t size = 16, i, n = t->n_tunnels;
 
-	while (size < t->n_tunnels * 2)
+	for (i = 0; i < t->n_tunnels; i++)
+		n += t->tun[i].df_clear;
+	while (size < n * 2)
 		size <<= 1;
 	t->tunkey = rte_zmalloc("ew_tunkey", size * sizeof(*t->tunkey),
 			RTE_CACHE_LINE_SIZE);
@@ -45,6 +48,20 @@ build_tunkeys(struct ew_tables *t)
 				return -2;	/* validated away; defensive */
 			h = (h + 1) & t->tunkey_mask;
 		}
+		t->tunkey[h].id_encap = key;
+		t->tunkey[h].remote = tu->remote;
+		t->tunkey[h].tun = i;
+	}
+	for (i = 0; i < t->n_tunnels; i++) {
+		const struct ew_tunnel *tu = &t->tun[i];
+		uint32_t key = ew_tunkey_key(tu->ifx, EW_TUNKEY_FRAG, 0);
+		uint32_t h = ew_tunkey_hash(key, tu->remote) & t->tunkey_mask;
+
+		if (!tu->df_clear ||
+				ew_tunnel_find(t, tu->ifx, EW_TUNKEY_FRAG, 0, tu->remote) >= 0)
+			continue;
+		while (t->tunkey[h].id_encap != 0)
+			h = (h + 1) & t->tunkey_mask;
 		t->tunkey[h].id_encap = key;
 		t->tunkey[h].remote = tu->remote;
 		t->tunkey[h].tun = i;
@@ -134,6 +151,7 @@ build_tunnel(struct ew_tables *t, const struct ew_config *cfg, unsigned int o,
 	tu->encap = oc->encap;
 	tu->id = oc->id;
 	tu->probe = tc->probe;
+	tu->df_clear = tc->df == EW_DF_CLEAR;
 	tu->nh = (((tc->remote ^ wan->addr) &
 			ew_prefix_mask(wan->plen)) == 0 ||
 			cfg->ifaces[tc->wan].gateway == 0) ?
@@ -236,7 +254,9 @@ build_overlays(struct ew_tables *t, const struct ew_config *cfg,
 		return -1;
 	t->tun_l2 = rte_zmalloc("ew_tun_l2", (n_tun + 1) * 2 * sizeof(uint64_t),
 			RTE_CACHE_LINE_SIZE);
-	if (t->tun_l2 == NULL)
+	t->tun_mtu = rte_zmalloc("ew_tun_mtu", (n_tun + 1) * sizeof(uint64_t),
+			RTE_CACHE_LINE_SIZE);
+	if (t->tun_l2 == NULL || t->tun_mtu == NULL)
 		return -1;
 	t->n_overlays = cfg->n_overlays;
 	t->n_tunnels = n_tun;
@@ -464,6 +484,29 @@ ew_tables_build(struct ew_config *cfg, const struct rte_ether_addr *macs,
 			NULL, err, errlen);
 }
 
+/* Each tunnel's MTU word: the WAN's MTU as the path MTU, or what PREV's
+ * same tunnel (slot, WAN, remote) had learnt, until the control thread
+ * publishes its own (control/slowpath/pmtu.c). */
+static void
+init_tun_mtu(struct ew_tables *t, const struct ew_tables *prev)
+{
+	unsigned int i, p;
+
+	for (i = 0; i < t->n_tunnels; i++) {
+		const struct ew_tunnel *tu = &t->tun[i];
+		uint16_t pmtu = t->ports[tu->ifx].mtu;
+
+		p = prev != NULL && prev->tun_mtu != NULL ?
+				prev->tun_of_slot[tu->slot] : EW_SLOT_NONE;
+		if (p != EW_SLOT_NONE && p < prev->n_tunnels &&
+				prev->tun[p].ifx == tu->ifx &&
+				prev->tun[p].remote == tu->remote &&
+				ew_pmtu_path(prev->tun_mtu[p]) < pmtu)
+			pmtu = ew_pmtu_path(prev->tun_mtu[p]);
+		t->tun_mtu[i] = ew_pmtu_word(t, i, pmtu);
+	}
+}
+
 struct ew_tables *
 ew_tables_rebuild(struct ew_config *cfg, const struct ew_tables *prev,
 		const struct rte_ether_addr *macs, const uint16_t *port_ids,
@@ -514,6 +557,7 @@ ew_tables_rebuild(struct ew_config *cfg, const struct ew_tables *prev,
 		ew_tables_free(t);
 		return NULL;
 	}
+	init_tun_mtu(t, prev);
 	t->cfg = cfg;
 	return t;
 }
@@ -535,6 +579,7 @@ ew_tables_free(struct ew_tables *t)
 	free(t->ov);
 	rte_free(t->tun);
 	rte_free(t->tun_l2);
+	rte_free(t->tun_mtu);
 	rte_free(t->lan_l2);
 	if (t->classes != NULL)
 		for (i = 0; i < t->n_classes; i++)

@@ -54,6 +54,8 @@ struct ew_tunnel {
 	enum ew_encap encap;
 	uint32_t id;
 	enum ew_probe probe;
+	bool df_clear;			/* outer DF clear; outer fragments from
+					 * the remote are reassembled */
 	char name[EW_NAME_MAX];
 } __rte_cache_aligned;
 
@@ -125,6 +127,9 @@ struct ew_tables {
 	 * It saves the workers two hash lookups per encapsulated packet.
 	 */
 	uint64_t *tun_l2;
+	/* [tun]: inner MTU, MSS clamp and underlay path MTU (fastpath/pmtu.h),
+	 * written by the control thread alone as tun_l2 is */
+	uint64_t *tun_mtu;
 
 	struct ew_lpm lan;		/* value: index into lan_nh */
 	struct ew_lpm ov_any;		/* every overlay's FIB prefixes, values 0:
@@ -246,6 +251,11 @@ ew_tunkey_hash(uint32_t id_encap, uint32_t remote)
 
 	return (uint32_t)(h >> 32);
 }
+
+/* The decap hash's entries for outer fragments: (WAN, EW_TUNKEY_FRAG, 0,
+ * remote) for every remote of a df: clear tunnel, whose fragments are
+ * reassembled (fastpath/reasm.c); tun is the first such tunnel. */
+#define EW_TUNKEY_FRAG ((enum ew_encap)2)
 
 /* Tunnel index for a packet arriving on WAN IFX, or -1. */
 static inline int

@@ -17,6 +17,8 @@
 #include "fastpath/encap.h"
 #include "fastpath/neigh.h"
 #include "fastpath/pkt.h"
+#include "fastpath/pmtu.h"
+#include "fastpath/reasm.h"
 #include "fastpath/worker.h"
 
 #define PREFETCH_AHEAD 3
@@ -441,9 +443,8 @@ lan_overlay(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	uint32_t len = rte_pktmbuf_data_len(m), hash;
 	const struct ew_tunnel *tu;
-	const struct ew_overlay *ov;
 	struct rte_ether_addr nh_mac, peer_mac;
-	uint64_t l2a, l2b;
+	uint64_t l2a, l2b, mw;
 	int tun;
 
 	hash = ew_flow_hash(ip, len);
@@ -459,10 +460,12 @@ lan_overlay(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	w->st->cls[cl->slot].packets++;
 	w->st->cls[cl->slot].bytes += len;
 	tu = &t->tun[tun];
-	ov = &t->ov[tu->ox];
-	if (unlikely(rte_be_to_cpu_16(ip->total_length) > ov->mtu)) {
+	/* the overlay's MTU, or less when the underlay path needs it */
+	mw = __atomic_load_n(&t->tun_mtu[tun], __ATOMIC_RELAXED);
+	if (unlikely(rte_be_to_cpu_16(ip->total_length) > ew_pmtu_inner(mw))) {
 		if (ip->fragment_offset & rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG)) {
-			drop_icmp(w, m, ifx, EW_DROP_MTU, EW_TUN_NONE, 3, 4, ov->mtu);
+			drop_icmp(w, m, ifx, EW_DROP_MTU, EW_TUN_NONE, 3, 4,
+					ew_pmtu_inner(mw));
 			return;
 		}
 		ew_ip_ttl_dec(ip);
@@ -470,7 +473,7 @@ lan_overlay(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 			ew_meta(m)->tos = (uint8_t)(cl->dscp << 2);
 		return;
 	}
-	mss_clamp(ip, len, ov->mss);
+	mss_clamp(ip, len, ew_pmtu_mss(mw));
 	ew_ip_ttl_dec(ip);
 
 	l2a = __atomic_load_n(&t->tun_l2[2 * tun], __ATOMIC_RELAXED);
@@ -557,7 +560,8 @@ inner_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	}
 	/* clamp SYNs coming out of the overlay too, so the LAN host's
 	 * segments towards the overlay fit without a PMTU round trip */
-	mss_clamp(ip, rte_pktmbuf_data_len(m), t->ov[t->tun[tun].ox].mss);
+	mss_clamp(ip, rte_pktmbuf_data_len(m),
+			ew_pmtu_mss(__atomic_load_n(&t->tun_mtu[tun], __ATOMIC_RELAXED)));
 	lan_out(w, t, m, ip, ifx, v, dst, tun_slot);
 }
 
@@ -584,6 +588,11 @@ wan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 	if (ip->next_proto_id == IPPROTO_ICMP) {
 		punt(w, m, EW_PUNT_LOCAL, ifx, EW_TUN_NONE, 0, 0);
 		return;
+	}
+	if (unlikely(ew_ip_is_fragment(ip))) {
+		m = ew_reasm_outer(w, t, m, ifx);	/* df: clear tunnels */
+		if (m == NULL)
+			return;
 	}
 	len = rte_pktmbuf_data_len(m);
 	oecn = ip->type_of_service & 3;
@@ -679,6 +688,7 @@ ew_worker_init(struct ew_worker *w, struct ew_dp *dp, unsigned int idx,
 		w->pol_cost[i] = hz / rate[i];
 		w->pol_tol[i] = w->pol_cost[i] * (burst[i] - 1);
 	}
+	ew_reasm_init(w);	/* without it, outer fragments are dropped */
 }
 
 /* For the loop's control rings (loop.c): into IFX's transmit buffer. */

@@ -10,6 +10,8 @@
  * freed and counted as a drop. ew_worker_flush() sends the buffers.
  */
 
+#include <rte_ip_frag.h>
+
 #include "fastpath/dataplane.h"
 
 struct ew_txbuf {
@@ -66,6 +68,10 @@ struct ew_worker {
 	uint64_t pol_tat[EW_POL_MAX][EW_MAX_IFACES];
 	/* the per-tunnel classes, by tunnel slot: OVERLAY, PROBE, OV_ARP */
 	uint64_t pol_tun[3][EW_MAX_TUNNELS];
+	/* outer reassembly for df: clear tunnels (fastpath/reasm.c) */
+	struct rte_ip_frag_tbl *reasm;
+	uint64_t reasm_next;		/* TSC of the next expiry sweep */
+	struct rte_ip_frag_death_row reasm_dr;
 } __rte_cache_aligned;
 
 void ew_worker_init(struct ew_worker *w, struct ew_dp *dp, unsigned int idx,

@@ -18,6 +18,7 @@
 #include "control/daemon.h"
 #include "control/probe.h"
 #include "fastpath/neigh.h"
+#include "fastpath/pmtu.h"
 
 #include "edgeway.pb-c.h"
 
@@ -222,6 +223,13 @@ tunnel_msg(struct arena *a, const struct ew_daemon *d, const struct ew_tables *t
 		m->probe_active = (char *)ew_probe_active(d->probe, tu->slot);
 	}
 	m->probe = (char *)ew_probe_name(tu->probe);
+	m->df = (char *)ew_df_name(tu->df_clear ? EW_DF_CLEAR : EW_DF_SET);
+	if (t->tun_mtu != NULL) {
+		uint64_t w = __atomic_load_n(&t->tun_mtu[tun], __ATOMIC_RELAXED);
+
+		m->path_mtu = ew_pmtu_path(w);
+		m->mtu = ew_pmtu_inner(w);
+	}
 	if (t->cfg != NULL && tu->ox < t->cfg->n_overlays) {
 		const struct ew_overlay_cfg *oc = &t->cfg->overlays[tu->ox];
 		unsigned int k;

@@ -105,6 +105,7 @@ tunnel_from(const Edgeway__Tunnel *m, struct ew_tunnel_cfg *t, char *err,
 			from_text(k, "remote", m->remote, t, err, errlen) ||
 			from_text(k, "peer", m->peer, t, err, errlen) ||
 			from_text(k, "probe", m->probe, t, err, errlen) ||
+			from_text(k, "df", m->df, t, err, errlen) ||
 			from_text(k, "peer_mac", m->peer_mac, t, err, errlen))
 		return -1;
 	return 0;

@@ -286,6 +286,7 @@ c_tunnel(struct ctx *c, const struct ew_ctl_parse *p)
 		t.peer = value(p, "peer");
 		t.probe = value(p, "probe");
 		t.peer_mac = value(p, "peer-mac");
+		t.df = value(p, "df");
 	}
 	o.obj_case = EDGEWAY__OBJECT__OBJ_TUNNEL;
 	o.tunnel = &t;

@@ -129,10 +129,10 @@ show_tunnels(const Edgeway__ShowReply *s, bool json)
 				s->n_tunnels);
 		return 0;
 	}
-	printf("%-12s %-12s %-8s %-15s %-15s %-4s %8s %8s %6s %-10s %12s %12s\n",
+	printf("%-12s %-12s %-8s %-15s %-15s %-4s %8s %8s %6s %-10s %12s %12s %8s %6s\n",
 			"OVERLAY", "TUNNEL", "WAN", "REMOTE", "PEER", "UP",
 			"RTT_MS", "JIT_MS", "LOSS%", "PROBE", "TX_PACKETS",
-			"RX_PACKETS");
+			"RX_PACKETS", "PATH_MTU", "MTU");
 	for (i = 0; i < s->n_tunnels; i++) {
 		Edgeway__Tunnel *m = s->tunnels[i];
 		char probe[64];
@@ -142,11 +142,11 @@ show_tunnels(const Edgeway__ShowReply *s, bool json)
 			snprintf(probe, sizeof(probe), "auto/%s", m->probe_active);
 		else
 			snprintf(probe, sizeof(probe), "%s", m->probe);
-		printf("%-12s %-12s %-8s %-15s %-15s %-4s %8.2f %8.2f %6.1f %-10s %12lu %12lu\n",
+		printf("%-12s %-12s %-8s %-15s %-15s %-4s %8.2f %8.2f %6.1f %-10s %12lu %12lu %8u %6u\n",
 				m->overlay, m->name, m->wan, m->remote, m->peer,
 				m->up ? "up" : "down", m->rtt_ms, m->jitter_ms,
 				m->loss_pct, probe, (unsigned long)m->tx_packets,
-				(unsigned long)m->rx_packets);
+				(unsigned long)m->rx_packets, m->path_mtu, m->mtu);
 	}
 	return 0;
 }

@@ -86,6 +86,7 @@ static const struct ew_ctl_arg tunnel_args[] = {
 	OPTION("peer", "IP"),
 	OPTIONAL("probe", "auto|stamp|icmp|none"),
 	OPTIONAL("peer-mac", "MAC"),
+	OPTIONAL("df", "set|clear"),
 	END
 };
 

@@ -35,6 +35,7 @@
 #include "control/daemon.h"
 #include "control/export/export.h"
 #include "control/probe.h"
+#include "fastpath/pmtu.h"
 
 #define EW_METRICS_MAX_HEADERS	8192	/* request line and headers */
 #define EW_METRICS_TIMEOUT_S	5
@@ -157,6 +158,12 @@ write_tunnel_paths(FILE *f, const struct ew_daemon *d, const struct ew_tables *t
 		lv(f, t->tun[i].name);
 		fprintf(f, "\"} %d\n", p.up);
 	}
+	family(f, "edgeway_tunnel_path_mtu_bytes", "gauge",
+			"Underlay path MTU of the tunnel: the WAN's MTU, or less as learnt from ICMP frag needed.");
+	for (i = 0; i < t->n_tunnels; i++)
+		fprintf(f, "edgeway_tunnel_path_mtu_bytes{overlay=\"%s\",tunnel=\"%s\"} %u\n",
+				t->ov[t->tun[i].ox].name, t->tun[i].name,
+				ew_pmtu_path(__atomic_load_n(&t->tun_mtu[i], __ATOMIC_RELAXED)));
 	for (k = 0; k < RTE_DIM(meas); k++) {
 		family(f, meas[k][0], "gauge", meas[k][1]);
 		for (i = 0; i < t->n_tunnels; i++) {

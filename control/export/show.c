@@ -6,6 +6,7 @@
 #include "control/daemon.h"
 #include "control/export/export.h"
 #include "fastpath/neigh.h"
+#include "fastpath/pmtu.h"
 
 void
 ew_show_interfaces(const struct ew_daemon *d, FILE *f)
@@ -47,14 +48,16 @@ ew_show_tunnels(const struct ew_daemon *d, FILE *f)
 
 	if (s == NULL)
 		return;
-	fprintf(f, "%-10s %-12s %-6s %-5s %-8s %-15s %-15s %12s %12s %14s %14s\n",
+	fprintf(f, "%-10s %-12s %-6s %-5s %-8s %-15s %-15s %12s %12s %14s %14s %5s %8s\n",
 			"overlay", "tunnel", "encap", "id", "wan", "remote", "peer",
-			"tx_packets", "rx_packets", "tx_bytes", "rx_bytes");
+			"tx_packets", "rx_packets", "tx_bytes", "rx_bytes", "mtu",
+			"path_mtu");
 	for (i = 0; i < t->n_tunnels; i++) {
 		const struct ew_tunnel *tu = &t->tun[i];
+		uint64_t w = __atomic_load_n(&t->tun_mtu[i], __ATOMIC_RELAXED);
 
 		fprintf(f, "%-10s %-12s %-6s %-5u %-8s %-15s %-15s %12" PRIu64
-				" %12" PRIu64 " %14" PRIu64 " %14" PRIu64 "\n",
+				" %12" PRIu64 " %14" PRIu64 " %14" PRIu64 " %5u %8u\n",
 				t->ov[tu->ox].name, tu->name,
 				ew_encap_name(tu->encap), tu->id,
 				t->ports[tu->ifx].name,
@@ -63,7 +66,8 @@ ew_show_tunnels(const struct ew_daemon *d, FILE *f)
 				s->tunnel[tu->slot].tx_packets,
 				s->tunnel[tu->slot].rx_packets,
 				s->tunnel[tu->slot].tx_bytes,
-				s->tunnel[tu->slot].rx_bytes);
+				s->tunnel[tu->slot].rx_bytes,
+				ew_pmtu_inner(w), ew_pmtu_path(w));
 	}
 	free(s);
 }

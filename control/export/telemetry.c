@@ -20,6 +20,7 @@
 #include "control/daemon.h"
 #include "control/export/export.h"
 #include "control/probe.h"
+#include "fastpath/pmtu.h"
 
 static struct ew_daemon *tel_daemon;
 
@@ -120,6 +121,8 @@ fill_tunnels(const struct ew_tables *t, const struct ew_lcore_stats *s,
 		add_u64(d, o, n, "rx_packets", s->tunnel[sl].rx_packets);
 		add_u64(d, o, n, "tx_bytes", s->tunnel[sl].tx_bytes);
 		add_u64(d, o, n, "rx_bytes", s->tunnel[sl].rx_bytes);
+		add_u64(d, o, n, "path_mtu", ew_pmtu_path(__atomic_load_n(
+				&t->tun_mtu[i], __ATOMIC_RELAXED)));
 		/* 22.11 telemetry has no floats: microseconds, ppm */
 		ew_probe_path(tel_daemon->probe, sl, &p);
 		add_u64(d, o, n, "up", p.up);

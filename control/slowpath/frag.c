@@ -9,15 +9,17 @@
 #include <rte_ip_frag.h>
 
 #include "control/slowpath/sp_internal.h"
+#include "fastpath/pmtu.h"
 
-/* Data at IPv4 (TTL done), DF clear: fragment to tunnel TXI's overlay MTU,
+/* Data at IPv4 (TTL done), DF clear: fragment to tunnel TXI's inner MTU
+ * (the overlay's, or less for the underlay's path MTU),
  * or with TXI EW_TUN_NONE to LAN port IFX's MTU towards next hop NH. */
 void
 ew_sp_fragment(struct ew_sp *sp, struct rte_mbuf *m, unsigned int tun,
 		uint8_t tos, unsigned int ifx, uint32_t nh)
 {
 	struct rte_mbuf *frags[64];
-	uint16_t mtu = tun != EW_TUN_NONE ? sp->t->ov[sp->t->tun[tun].ox].mtu :
+	uint16_t mtu = tun != EW_TUN_NONE ? ew_pmtu_inner(sp->t->tun_mtu[tun]) :
 			sp->t->ports[ifx].mtu;
 	int n, i;
 

@@ -126,6 +126,15 @@ ew_sp_icmp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
 		probe_answer(sp, m, (uint8_t *)(ic + 1), tun);
 		return;
 	}
+	/* an underlay router's frag needed about one of our tunnels */
+	if (ic->icmp_type == 3 && ic->icmp_code == 4 && tun == EW_TUN_NONE &&
+			sp->t->ports[ifx].role == EW_ROLE_WAN) {
+		if (rte_raw_cksum(ic, len - ihl) != 0xffff)
+			ew_sp_drop(sp, m, EW_DROP_PMTU_SPOOF);
+		else
+			ew_sp_pmtu_input(sp, m, ifx);
+		return;
+	}
 	if (ic->icmp_type != RTE_IP_ICMP_ECHO_REQUEST || ic->icmp_code != 0) {
 		/* echo replies and errors for us are not needed yet */
 		ew_sp_drop(sp, m, EW_DROP_LOCAL_PROTO);

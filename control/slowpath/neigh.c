@@ -465,6 +465,7 @@ ew_sp_tables_changed(struct ew_sp *sp, const struct ew_tables *t)
 	for (i = 0; i < t->cfg->n_ifaces && i < t->n_ports; i++)
 		if (t->cfg->ifaces[i].gateway != 0)
 			pin(sp, i, t->cfg->ifaces[i].gateway);
+	ew_sp_pmtu_publish(sp);
 	ew_sp_tick(sp, sp->now_ms);
 }
 
@@ -514,6 +515,7 @@ ew_sp_tick(struct ew_sp *sp, uint64_t now_ms)
 	}
 	if (sp->l2_dirty)
 		ew_sp_l2_refresh(sp);
+	ew_sp_pmtu_tick(sp);
 }
 
 unsigned int

@@ -13,13 +13,16 @@
  * - STAMP: a stateless reflector, and the tunnel probes (STAMP, ICMP echo).
  * - Fragmentation of DF-clear packets larger than the overlay MTU (or a
  *   LAN port's).
+ * - Tunnel path MTU: underlay ICMP frag needed quoting one of our tunnels
+ *   lowers its path MTU (published in the tunnel's MTU word), aged back
+ *   up after EW_PMTU_AGE_MS; any other is counted as icmp_frag_spoof.
  * Packets it sends go through per-port rings that worker 0 drains.
  * Limits: one thread only (the control thread; no locks); IPv4 only; at
  * most EW_NEIGH_MAX neighbours (then an idle one is evicted), holding
  * EW_NEIGH_QLEN packets each and EW_NEIGH_HOLD_MAX in all; no reassembly
  * (fragments for our addresses are dropped); STAMP unauthenticated.
  * Inside: slowpath.c (punt drain, dispatch, sending), neigh.c, arp.c,
- * icmp.c, stamp.c, frag.c; their shared state is in sp_internal.h.
+ * icmp.c, stamp.c, frag.c, pmtu.c; their shared state is in sp_internal.h.
  */
 
 #include <stdint.h>

@@ -16,6 +16,8 @@
  *   frag.c      fragmentation of DF-clear packets
  *   afp.c       datagrams the kernel reassembled for an af_packet ring,
  *               read whole from the PMD's sockets and split again
+ *   pmtu.c      tunnel path MTU: underlay frag needed in, ageing, the
+ *               workers' per-tunnel MTU word
  * All of it runs on the control thread only: no locks.
  */
 
@@ -61,6 +63,14 @@ struct ew_nent {
 	struct rte_mbuf *q[EW_NEIGH_QLEN];
 };
 
+/* A tunnel's learnt underlay path MTU, by slot (pmtu.c). */
+struct ew_sp_pmtu {
+	uint16_t pmtu;			/* 0: none, the WAN's MTU */
+	uint16_t ifx;			/* for the tunnel over this WAN */
+	uint32_t remote;		/* to this remote */
+	uint64_t expire_ms;
+};
+
 #define EW_NHASH_SIZE (EW_NEIGH_MAX * 2)	/* chain heads, a power of 2 */
 
 struct ew_sp {
@@ -81,6 +91,8 @@ struct ew_sp {
 	int32_t free_head;		/* released entries, by next */
 	int32_t head[EW_NHASH_SIZE];	/* (scope, ip) -> first entry, by next */
 	struct ew_nent ent[EW_NEIGH_MAX];
+	uint64_t pmtu_next_ms;		/* the next path MTU to age out */
+	struct ew_sp_pmtu pmtu[EW_MAX_TUNNELS];
 };
 
 /* slowpath.c: counting drops and sending */
@@ -128,6 +140,11 @@ int ew_sp_icmp_probe_send(struct ew_sp *sp, unsigned int tun, uint32_t seq);
 bool ew_sp_stamp_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx,
 		uint16_t tun);
 int ew_sp_stamp_send(struct ew_sp *sp, unsigned int tun, uint32_t seq);
+
+/* pmtu.c */
+void ew_sp_pmtu_input(struct ew_sp *sp, struct rte_mbuf *m, unsigned int ifx);
+void ew_sp_pmtu_publish(struct ew_sp *sp);
+void ew_sp_pmtu_tick(struct ew_sp *sp);
 
 /* frag.c */
 void ew_sp_fragment(struct ew_sp *sp, struct rte_mbuf *m, unsigned int tun,

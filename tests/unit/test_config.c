@@ -787,6 +787,40 @@ t_static_neighbors(void **state)
 		"t.yaml:11:9: error: tunnel 't': peer_mac is for VXLAN tunnels (GRE carries no Ethernet header)");
 }
 
+/* tunnels[].df: set (default, not written) or clear. */
+static void
+t_tunnel_df(void **state)
+{
+	struct ew_diag d;
+	struct ew_config *c, *c2;
+	char *saved;
+	const char *s = base;
+
+	c = ew_config_load_string("t.yaml", s, strlen(s), &d);
+	assert_non_null(c);
+	assert_int_equal(c->overlays[0].tunnels[0].df, EW_DF_SET);
+	saved = ew_config_save(c);
+	assert_null(strstr(saved, "df:"));
+	free(saved);
+	ew_config_free(c);
+
+	s = edit(19, "      - { name: to-b, wan: inet, remote: 203.0.113.2, peer: 169.254.100.2, df: clear }\n");
+	c = ew_config_load_string("t.yaml", s, strlen(s), &d);
+	assert_non_null(c);
+	assert_int_equal(c->overlays[0].tunnels[0].df, EW_DF_CLEAR);
+	saved = ew_config_save(c);
+	assert_non_null(strstr(saved, "df: clear"));
+	c2 = ew_config_load_string("s.yaml", saved, strlen(saved), &d);
+	assert_non_null(c2);
+	assert_int_equal(c2->overlays[0].tunnels[0].df, EW_DF_CLEAR);
+	ew_config_free(c2);
+	free(saved);
+	ew_config_free(c);
+
+	expect_error(edit(19, "      - { name: to-b, wan: inet, remote: 203.0.113.2, peer: 169.254.100.2, df: maybe }\n"),
+		"t.yaml:19:80: error: tunnel df: 'maybe' is not one of set | clear");
+}
+
 static void
 t_missing_file(void **state)
 {
@@ -941,6 +975,7 @@ main(void)
 		cmocka_unit_test(t_control_chars),
 		cmocka_unit_test(t_static_neighbors),
 		cmocka_unit_test(t_missing_file),
+		cmocka_unit_test(t_tunnel_df),
 		cmocka_unit_test(t_many_errors),
 		cmocka_unit_test(t_addr_helpers),
 		cmocka_unit_test(t_fields),

@@ -38,6 +38,8 @@
 #include "config/config.h"
 #include "control/slowpath/slowpath.h"
 #include "fastpath/neigh.h"
+#include "fastpath/reasm.h"
+#include "fastpath/pmtu.h"
 #include "fastpath/worker.h"
 #include "tests/common/eal.h"
 #include "tests/common/frames.h"
@@ -138,6 +140,7 @@ teardown(void **state)
 		rte_pktmbuf_free_bulk(w->tx[i].m, w->tx[i].n);
 	rte_pktmbuf_free_bulk(w->punt, w->n_punt);
 	rte_free(w->st);
+	ew_reasm_fini(w);
 	rte_free(w);
 	ew_sp_free(sp);
 	ew_dp_fini(&dp);
@@ -761,6 +764,95 @@ t_echo_reply_by_arrival(void **state)
 	assert_true(rte_is_same_ether_addr(&lan.last_dst, &mac_host));
 }
 
+/* ---- issue 12 item 1: underlay frag needed ---- */
+
+/* An ICMP frag needed (NEXT_HOP) from the WAN gateway quoting QLEN bytes
+ * of Q, punted from inet as the worker does. */
+static struct rte_mbuf *
+frag_needed(const uint8_t *q, uint16_t qlen, uint16_t next_hop)
+{
+	struct rte_mbuf *m = ip4(WAN_GW, WAN_IP, IPPROTO_ICMP, 0, 0, qlen, 64);
+	struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	struct rte_icmp_hdr *ic = (struct rte_icmp_hdr *)(ip + 1);
+
+	ic->icmp_type = 3;
+	ic->icmp_code = 4;
+	ic->icmp_ident = 0;
+	ic->icmp_seq_nb = rte_cpu_to_be_16(next_hop);
+	memcpy(ic + 1, q, qlen);
+	ic->icmp_cksum = 0;
+	ic->icmp_cksum = (uint16_t)~rte_raw_cksum(ic, sizeof(*ic) + qlen);
+	meta(m, EW_PUNT_LOCAL, 1, EW_TUN_NONE);
+	return m;
+}
+
+/* A frag needed quoting our tunnel's header lowers that tunnel's path
+ * MTU (not the other's), tells the LAN host whose DF packet it was, and
+ * ages out; one quoting anything else is counted and changes nothing. */
+static void
+t_pmtu_frag_needed(void **state)
+{
+	struct rte_mbuf *m;
+	struct rte_ipv4_hdr *ip;
+	uint8_t q[576];
+	int64_t spoof = drops("icmp_frag_spoof");
+	struct sent s;
+
+	(void)state;
+	resolve_all();
+	assert_int_equal(ew_pmtu_path(t->tun_mtu[0]), 1500);
+	/* what to-b sends for a 1450-byte DF packet from the LAN host */
+	m = ip4(LAN_HOST, 0x0a02000a, IPPROTO_UDP, 1000, 2000, 1450 - 28, 64);
+	ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
+	ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	m = eth(m, 0, &mac_host);
+	ew_worker_rx(w, t, 0, &m, 1);
+	assert_int_equal(w->tx[1].n, 1);
+	memcpy(q, rte_pktmbuf_mtod_offset(w->tx[1].m[0], uint8_t *, 14), sizeof(q));
+	rte_pktmbuf_free(w->tx[1].m[0]);
+	w->tx[1].n = 0;
+
+	/* not our tunnel: another remote, another VNI, a bad checksum */
+	q[19] ^= 0x10;
+	ew_sp_handle(sp, frag_needed(q, 548, 1400));
+	q[19] ^= 0x10;
+	q[34] ^= 1;
+	ew_sp_handle(sp, frag_needed(q, 548, 1400));
+	q[34] ^= 1;
+	m = frag_needed(q, 548, 1400);
+	rte_pktmbuf_mtod_offset(m, uint8_t *, 30)[0] ^= 1;
+	ew_sp_handle(sp, m);
+	assert_int_equal(drops("icmp_frag_spoof"), spoof + 3);
+	assert_int_equal(ew_pmtu_path(t->tun_mtu[0]), 1500);
+	assert_int_equal(sent(0).ipv4, 0);
+
+	/* ours: to-b only goes down, and the host hears of it */
+	ew_sp_handle(sp, frag_needed(q, 548, 1400));
+	assert_int_equal(drops("icmp_frag_spoof"), spoof + 3);
+	assert_int_equal(ew_pmtu_path(t->tun_mtu[0]), 1400);
+	assert_int_equal(ew_pmtu_inner(t->tun_mtu[0]), 1350);
+	assert_int_equal(ew_pmtu_path(t->tun_mtu[1]), 1500);
+	s = sent(0);
+	assert_int_equal(s.ipv4, 1);
+	assert_int_equal(s.last_ip_dst, LAN_HOST);
+	/* never raised by one, never below the floor */
+	ew_sp_handle(sp, frag_needed(q, 548, 1450));
+	assert_int_equal(ew_pmtu_path(t->tun_mtu[0]), 1400);
+	ew_sp_handle(sp, frag_needed(q, 548, 200));
+	assert_int_equal(ew_pmtu_path(t->tun_mtu[0]), EW_PMTU_MIN);
+	drain();
+	/* kept across a reload's publication, then aged out */
+	ew_sp_tables_changed(sp, t);
+	assert_int_equal(ew_pmtu_path(t->tun_mtu[0]), EW_PMTU_MIN);
+	ew_sp_tick(sp, ew_now_ms() + EW_PMTU_AGE_MS - 1000);
+	assert_int_equal(ew_pmtu_path(t->tun_mtu[0]), EW_PMTU_MIN);
+	ew_sp_tick(sp, ew_now_ms() + EW_PMTU_AGE_MS + 1000);
+	assert_int_equal(ew_pmtu_path(t->tun_mtu[0]), 1500);
+	drain();
+}
+
 int
 main(int argc, char **argv)
 {
@@ -776,6 +868,7 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(t_punt_policed_per_tunnel, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_policed_counted_on_arrival, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_echo_reply_by_arrival, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_pmtu_frag_needed, setup, teardown),
 	};
 	int rc;
 

@@ -29,7 +29,9 @@
 #include "fastpath/encap.h"
 #include "fastpath/neigh.h"
 #include "fastpath/pkt.h"
+#include "fastpath/pmtu.h"
 #include "fastpath/port.h"
+#include "fastpath/reasm.h"
 #include "fastpath/worker.h"
 #include "tests/common/eal.h"
 #include "tests/common/fixtures.h"
@@ -112,6 +114,7 @@ site_fini(struct site *s)
 {
 	unsigned int i;
 
+	ew_reasm_fini(&s->w);
 	for (i = 0; i < EW_MAX_IFACES; i++)
 		rte_pktmbuf_free_bulk(s->w.tx[i].m, s->w.tx[i].n);
 	rte_pktmbuf_free_bulk(s->w.punt, s->w.n_punt);
@@ -1576,6 +1579,260 @@ t_afp_cut(void **state)
 	assert_int_equal(A.st->drop[EW_DROP_IP_LENGTH], 1);
 }
 
+/* The outer header (from IP on) of what site A sends for a LAN frame of
+ * PROTO/DPORT: VXLAN leaves by inet (ifx 1), GRE by lte (ifx 2). */
+static unsigned int
+outer_quote(uint8_t proto, uint16_t dport, unsigned int wan, uint8_t *q,
+		unsigned int max)
+{
+	struct rte_mbuf *m = frame(0x0a02000a, proto, 40000, dport, 100, 64,
+			true, &mac_a[0]);
+	unsigned int n;
+
+	rx1(&A, 0, m);
+	m = take_tx(&A, wan);
+	n = RTE_MIN(rte_pktmbuf_data_len(m) - 14u, max);
+	memcpy(q, rte_pktmbuf_mtod_offset(m, uint8_t *, 14), n);
+	rte_pktmbuf_free(m);
+	return n;
+}
+
+/* Which tunnel an underlay frag needed quotes: ours only, by addresses,
+ * port/protocol and VNI/key, on the tunnel's own WAN. */
+static void
+t_pmtu_quote(void **state)
+{
+	uint8_t vx[128], gre[128], q[128];
+	uint16_t tuns[4];
+	unsigned int nv, ng;
+
+	nv = outer_quote(IPPROTO_UDP, 80, 1, vx, sizeof(vx));
+	ng = outer_quote(IPPROTO_UDP, 5000, 2, gre, sizeof(gre));
+	assert_true(nv >= 20 + 8 + 8 + 14 + 20);
+	/* VXLAN, the whole header quoted, and as little as IP + 8 */
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, vx, nv, tuns, 4), 1);
+	assert_int_equal(tuns[0], 0);
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, vx, 28, tuns, 4), 1);
+	assert_int_equal(tuns[0], 0);
+	/* too short, the wrong WAN, a LAN */
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, vx, 27, tuns, 4), 0);
+	assert_int_equal(ew_pmtu_quote_match(A.t, 2, vx, nv, tuns, 4), 0);
+	assert_int_equal(ew_pmtu_quote_match(A.t, 0, vx, nv, tuns, 4), 0);
+	/* another VNI (quoted), source, remote, port, a source port below
+	 * our range, DF clear: not ours */
+	memcpy(q, vx, nv);
+	q[20 + 8 + 6] ^= 1;
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, q, nv, tuns, 4), 0);
+	memcpy(q, vx, nv);
+	q[15] ^= 1;
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, q, nv, tuns, 4), 0);
+	memcpy(q, vx, nv);
+	q[19] ^= 1;
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, q, nv, tuns, 4), 0);
+	memcpy(q, vx, nv);
+	q[23] ^= 1;
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, q, nv, tuns, 4), 0);
+	memcpy(q, vx, nv);
+	q[20] = 0x80;
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, q, nv, tuns, 4), 0);
+	memcpy(q, vx, nv);
+	q[25] ^= 1;		/* UDP length */
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, q, 28, tuns, 4), 0);
+	memcpy(q, vx, nv);
+	q[27] = 1;		/* a UDP checksum: we send none */
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, q, 28, tuns, 4), 0);
+	memcpy(q, vx, nv);
+	q[6] &= ~0x40;
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, q, nv, tuns, 4), 0);
+	memcpy(q, vx, nv);
+	q[0] = 0x65;		/* version 6 */
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, q, nv, tuns, 4), 0);
+	/* GRE: the key is always quoted */
+	assert_int_equal(ew_pmtu_quote_match(A.t, 2, gre, 28, tuns, 4), 1);
+	assert_int_equal(tuns[0], 1);
+	assert_int_equal(ew_pmtu_quote_match(A.t, 1, gre, ng, tuns, 4), 0);
+	memcpy(q, gre, ng);
+	q[27] ^= 1;
+	assert_int_equal(ew_pmtu_quote_match(A.t, 2, q, ng, tuns, 4), 0);
+	memcpy(q, gre, ng);
+	q[20] |= 0x10;		/* a sequence number: not as we send it */
+	assert_int_equal(ew_pmtu_quote_match(A.t, 2, q, ng, tuns, 4), 0);
+	memcpy(q, gre, ng);
+	q[9] = IPPROTO_TCP;
+	assert_int_equal(ew_pmtu_quote_match(A.t, 2, q, ng, tuns, 4), 0);
+}
+
+/* What a frag needed teaches, and what the worker does with it. */
+static void
+t_pmtu_word(void **state)
+{
+	struct rte_mbuf *m;
+	struct rte_ipv4_hdr *iip;
+	uint8_t *tcp;
+	uint64_t w;
+
+	assert_int_equal(ew_pmtu_learn(1400, 1500), 1400);
+	assert_int_equal(ew_pmtu_learn(1500, 1500), 0);	/* it fitted */
+	assert_int_equal(ew_pmtu_learn(100, 1500), EW_PMTU_MIN);
+	assert_int_equal(ew_pmtu_learn(0, 1500), 1492);	/* RFC 1191 plateau */
+	assert_int_equal(ew_pmtu_learn(0, 1492), 1006);
+	/* the generation starts at the WAN's MTU: the overlay's MTU */
+	w = A.t->tun_mtu[0];
+	assert_int_equal(ew_pmtu_path(w), 1500);
+	assert_int_equal(ew_pmtu_inner(w), 1450);
+	assert_int_equal(ew_pmtu_mss(w), 1410);
+	w = ew_pmtu_word(A.t, 0, 1400);
+	assert_int_equal(ew_pmtu_inner(w), 1350);
+	assert_int_equal(ew_pmtu_mss(w), 1310);
+	assert_int_equal(ew_pmtu_inner(ew_pmtu_word(A.t, 1, 1400)), 1372);
+	A.t->tun_mtu[0] = w;
+	/* DF: frag needed with the tunnel's MTU; DF clear: fragmented */
+	rx1(&A, 0, frame(0x0a02000a, IPPROTO_UDP, 1, 80, 1351 - 28, 64, true,
+			&mac_a[0]));
+	m = take_punt(&A, EW_PUNT_ICMP_ERR);
+	assert_int_equal(ew_meta(m)->nh, 1350);
+	rte_pktmbuf_free(m);
+	rx1(&A, 0, frame(0x0a02000a, IPPROTO_UDP, 1, 80, 1351 - 28, 64, false,
+			&mac_a[0]));
+	rte_pktmbuf_free(take_punt(&A, EW_PUNT_FRAG));
+	rx1(&A, 0, frame(0x0a02000a, IPPROTO_UDP, 1, 80, 1350 - 28, 64, true,
+			&mac_a[0]));
+	rte_pktmbuf_free(take_tx(&A, 1));
+	/* a SYN is clamped to the path's MSS */
+	rx1(&A, 0, frame(0x0a02000a, IPPROTO_TCP, 40000, 80, 0, 64, true,
+			&mac_a[0]));
+	m = take_tx(&A, 1);
+	iip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 64);
+	tcp = (uint8_t *)(iip + 1);
+	assert_int_equal(tcp[22] << 8 | tcp[23], 1310);
+	assert_int_equal(rte_ipv4_udptcp_cksum_verify(iip, tcp), 0);
+	rte_pktmbuf_free(m);
+	assert_nothing_out(&A);
+}
+
+/* TEXT with ", df: clear" on the tunnel whose peer is PEER. */
+static char *
+df_clear_cfg(const char *text, const char *peer)
+{
+	char *out = malloc(strlen(text) + 32), *o = out;
+	const char *at = strstr(text, peer);
+
+	assert_non_null(out);
+	assert_non_null(at);
+	at += strlen(peer);
+	memcpy(o, text, (size_t)(at - text));
+	o += at - text;
+	o += sprintf(o, ", df: clear");
+	strcpy(o, at);
+	return out;
+}
+
+/* Both sites' gold tunnel with df: clear. */
+static int
+setup_df(void **state)
+{
+	char *a = df_clear_cfg(cfg_a, "peer: 169.254.100.2"),
+		*b = df_clear_cfg(cfg_b, "peer: 169.254.100.1");
+
+	setup(state);
+	site_fini(&A);
+	site_fini(&B);
+	site_init(&A, a, mac_a);
+	site_init(&B, b, mac_b);
+	free(a);
+	free(b);
+	ew_neigh_set(A.dp.neigh, 1, 0xc6336402, &mac_b[1]);
+	ew_neigh_set(A.dp.neigh, EW_SCOPE_OV | 100, 0xa9fe6402, &mac_b[1]);
+	ew_neigh_set(A.dp.neigh, 0, 0x0a01000a, &mac_host_a);
+	ew_neigh_set(B.dp.neigh, 1, 0xc6336401, &mac_a[1]);
+	ew_neigh_set(B.dp.neigh, EW_SCOPE_OV | 100, 0xa9fe6401, &mac_a[1]);
+	return 0;
+}
+
+/* Fragment (OFF, LEN bytes of M's outer payload, MF) of frame M (Ethernet,
+ * outer IPv4 with a 20-byte header), as the underlay would cut it. */
+static struct rte_mbuf *
+outer_frag(const struct rte_mbuf *m, uint16_t off, uint16_t len, bool mf,
+		uint16_t id)
+{
+	struct rte_mbuf *f = rte_pktmbuf_alloc(mp);
+	uint8_t *p;
+	struct rte_ipv4_hdr *ip;
+
+	assert_non_null(f);
+	p = (uint8_t *)rte_pktmbuf_append(f, (uint16_t)(34 + len));
+	assert_non_null(p);
+	memcpy(p, rte_pktmbuf_mtod(m, const uint8_t *), 34);
+	memcpy(p + 34, rte_pktmbuf_mtod_offset(m, const uint8_t *, 34 + off), len);
+	ip = (struct rte_ipv4_hdr *)(p + 14);
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(20 + len));
+	ip->packet_id = rte_cpu_to_be_16(id);
+	ip->fragment_offset = rte_cpu_to_be_16((uint16_t)((off / 8) |
+			(mf ? RTE_IPV4_HDR_MF_FLAG : 0)));
+	ip->hdr_checksum = 0;
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	return f;
+}
+
+/* df: clear: outer DF clear; the peer's outer fragments are reassembled
+ * (capped, expired and counted); fragments from others still dropped. */
+static void
+t_df_clear(void **state)
+{
+	struct rte_mbuf *m, *f;
+	const struct rte_ipv4_hdr *ip;
+	uint16_t plen, i;
+	uint64_t before;
+
+	/* A's outer header leaves without DF */
+	assert_true(A.t->tun[0].df_clear);
+	assert_false(A.t->tun[1].df_clear);
+	rx1(&A, 0, frame(0x0a02000a, IPPROTO_UDP, 1, 80, 1000, 64, true, &mac_a[0]));
+	m = take_tx(&A, 1);
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, 14);
+	assert_int_equal(ip->fragment_offset, 0);
+	rte_pktmbuf_free(m);
+	/* B sends 1400 bytes to A's host; the underlay cuts it in two */
+	B.w.rx_tsc = A.w.rx_tsc = rte_rdtsc();
+	m = frame(0x0a01000a, IPPROTO_UDP, 80, 1, 1400 - 28, 64, false, &mac_b[0]);
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, 14);
+	rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14)->src_addr =
+			rte_cpu_to_be_32(0x0a02000a);
+	rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14)->hdr_checksum = 0;
+	rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14)->hdr_checksum =
+			rte_ipv4_cksum(ip);
+	rx1(&B, 0, m);
+	m = take_tx(&B, 1);
+	plen = (uint16_t)(rte_pktmbuf_data_len(m) - 34);
+	rx1(&A, 1, outer_frag(m, 800, plen - 800, false, 7));
+	assert_nothing_out(&A);
+	rx1(&A, 1, outer_frag(m, 0, 800, true, 7));
+	f = take_tx(&A, 0);
+	ip = rte_pktmbuf_mtod_offset(f, const struct rte_ipv4_hdr *, 14);
+	assert_int_equal(rte_be_to_cpu_16(ip->total_length), 1400);
+	assert_int_equal(A.st->tunnel[A.t->tun[0].slot].rx_packets, 1);
+	rte_pktmbuf_free(f);
+	/* the same from a spoofed source: outer_fragment as before */
+	before = A.st->drop[EW_DROP_OUTER_FRAG];
+	rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14)->src_addr =
+			rte_cpu_to_be_32(0xc6336409);
+	rx1(&A, 1, outer_frag(m, 0, 800, true, 8));
+	assert_int_equal(A.st->drop[EW_DROP_OUTER_FRAG], before + 1);
+	rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14)->src_addr =
+			rte_cpu_to_be_32(0xc6336402);
+	/* more incomplete datagrams than the cap: refused, counted; then
+	 * they expire */
+	for (i = 0; i < EW_REASM_MAX + 8; i++)
+		rx1(&A, 1, outer_frag(m, 0, 800, true, (uint16_t)(100 + i)));
+	assert_nothing_out(&A);
+	assert_true(A.st->drop[EW_DROP_REASM_REFUSED] >= 8);
+	ew_reasm_tick(&A.w, A.w.rx_tsc + rte_get_tsc_hz() / 1000 * (EW_REASM_MS + 100));
+	assert_true(A.st->drop[EW_DROP_REASM_EXPIRED] > 0);
+	assert_true(A.st->drop[EW_DROP_REASM_EXPIRED] +
+			A.st->drop[EW_DROP_REASM_REFUSED] >= EW_REASM_MAX + 8);
+	rte_pktmbuf_free(m);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1611,6 +1868,9 @@ main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(t_chained_oversize, setup, teardown),
 		cmocka_unit_test_setup_teardown(t_two_wans_one_remote, setup_c, teardown_c),
 		cmocka_unit_test_setup_teardown(t_afp_cut, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_pmtu_quote, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_pmtu_word, setup, teardown),
+		cmocka_unit_test_setup_teardown(t_df_clear, setup_df, teardown),
 	};
 	char cmd[128];
 	int rc;

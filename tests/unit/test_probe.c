@@ -42,6 +42,7 @@
 #include "control/probe.h"
 #include "control/slowpath/slowpath.h"
 #include "fastpath/ntp.h"
+#include "fastpath/reasm.h"
 #include "fastpath/worker.h"
 #include "tests/common/eal.h"
 #include "tests/common/slowpath_env.h"
@@ -201,6 +202,7 @@ worker0_sends(void)
 	for (i = 0; i < EW_MAX_IFACES; i++)
 		for (j = 0; j < w->tx[i].n; j++)
 			rte_pktmbuf_free(w->tx[i].m[j]);
+	ew_reasm_fini(w);
 	rte_free(w);
 }
 
