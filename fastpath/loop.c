@@ -76,8 +76,10 @@ ew_worker_drain_ctl(struct ew_worker *w, const struct ew_tables *t)
 		}
 		n = rte_ring_sc_dequeue_burst(w->dp->ctl_rx[ifx], (void **)pk,
 				EW_BURST, NULL);
-		if (n != 0)
+		if (n != 0) {
+			w->rx_tsc = rte_rdtsc();	/* policing, reassembly */
 			ew_worker_rx(w, t, ifx, pk, (uint16_t)n);
+		}
 	}
 }
 

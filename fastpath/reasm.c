@@ -67,6 +67,10 @@ ew_reasm_outer(struct ew_worker *w, const struct ew_tables *t,
 		rte_pktmbuf_free(r);
 		return NULL;
 	}
+	/* DPDK asks the NIC to finish the outer header's checksum; that
+	 * header is about to go, and the flag must not ride on the inner
+	 * packet to a LAN port */
+	r->ol_flags &= ~RTE_MBUF_F_TX_IP_CKSUM;
 	return r;
 }
 

@@ -593,6 +593,9 @@ wan_ipv4(struct ew_worker *w, const struct ew_tables *t, struct rte_mbuf *m,
 		m = ew_reasm_outer(w, t, m, ifx);	/* df: clear tunnels */
 		if (m == NULL)
 			return;
+		/* the datagram is a new (linear) packet: its fragments'
+		 * other buffers are freed */
+		ip = rte_pktmbuf_mtod(m, struct rte_ipv4_hdr *);
 	}
 	len = rte_pktmbuf_data_len(m);
 	oecn = ip->type_of_service & 3;
