@@ -254,6 +254,20 @@ ent_move(struct ew_sp *sp, struct ew_nent *e, const struct rte_ether_addr *mac)
 	ent_confirm(sp, e, mac);
 }
 
+/* ARP punts the workers could not hand over (policed, ring full), all
+ * lcores: while it grows, an owner's answer may have been among them. */
+static uint64_t
+arp_lost(const struct ew_dp *dp)
+{
+	uint64_t n = 0;
+	unsigned int l;
+
+	for (l = 0; l < dp->stats_lcores; l++)
+		n += dp->stats[l].drop[EW_DROP_POLICE_ARP] +
+				dp->stats[l].drop[EW_DROP_PUNT_FULL];
+	return n;
+}
+
 /* ARP normal mode: known entry E (reachable) announced with another MAC.
  * At most one move per address per EW_NEIGH_MOVE_MS (the rest counted);
  * a pinned entry (a tunnel's or a route's next hop) asks its old MAC
@@ -272,6 +286,7 @@ ent_follow(struct ew_sp *sp, struct ew_nent *e, const struct rte_ether_addr *mac
 	e->cand = *mac;
 	if (e->verify_ms == 0) {
 		e->verify_ms = sp->now_ms + EW_NEIGH_VERIFY_MS;
+		e->verify_lost = arp_lost(sp->dp);
 		ew_sp_arp_probe_old(sp, e);
 	}
 }
@@ -483,9 +498,14 @@ ew_sp_tick(struct ew_sp *sp, uint64_t now_ms)
 		struct ew_nent *e = &sp->ent[i];
 
 		if (e->verify_ms != 0 && e->verify_ms <= now_ms) {
-			/* the old MAC stayed silent: follow the new one */
-			if (e->state == EW_N_REACHABLE && !e->fixed)
+			/* the old MAC stayed silent: follow the new one,
+			 * unless its answer may have been lost in a flood */
+			if (arp_lost(sp->dp) != e->verify_lost) {
+				SP_LOG(WARNING, "ARP: punts were lost while a pinned neighbour was asked: move refused\n");
+				sp->st->arp_moves_refused++;
+			} else if (e->state == EW_N_REACHABLE && !e->fixed) {
 				ent_move(sp, e, &e->cand);
+			}
 			e->verify_ms = 0;
 		}
 		if (e->state == EW_N_FREE || e->next_ms > now_ms)

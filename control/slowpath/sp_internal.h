@@ -59,6 +59,7 @@ struct ew_nent {
 	uint64_t next_ms;
 	uint64_t moved_ms;		/* last MAC move (rate limit) */
 	uint64_t verify_ms;		/* 0, or a move waits until then */
+	uint64_t verify_lost;		/* ARP punts lost when it started */
 	int32_t next;			/* hash chain, or free list */
 	struct rte_mbuf *q[EW_NEIGH_QLEN];
 };
