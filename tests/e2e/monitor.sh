@@ -61,7 +61,7 @@ done
 t1=$(msnow)
 echo "INFO: silver went down $((last_up - t0))..$((t1 - t0)) ms after 100% loss began (bound: 5 x 100 + 100 = 600 ms)"
 check "the lte tunnel goes down within down_after x interval + 1 interval (last seen up at $((last_up - t0)) ms)" \
-	[ $((last_up - t0)) -le 700 ] && [ $((t1 - t0)) -lt 5000 ]
+	[ $((last_up - t0)) -le 700 ]
 wait "$pingpid"
 rcv=$(sed -n 's/.* \([0-9]*\) received.*/\1/p' "$LAB_DIR/ping.txt")
 echo "INFO: ping every 100 ms across the failure: $rcv of 40 answered"
